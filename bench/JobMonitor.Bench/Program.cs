@@ -1,0 +1,2 @@
+// TODO(bench): the benchmark program.
+return 0;

@@ -1,0 +1,69 @@
+using JobMonitor.Service.Jobs;
+
+namespace JobMonitor.Service.Execution;
+
+/// <summary>Saga → worker queue: run the ops of one step. The worker must claim the step run before any op.</summary>
+public sealed record RunJobStep
+{
+    public required Guid JobId { get; init; }
+    public required string JobKey { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required int Exec { get; init; }
+    public required JobStep Step { get; init; }
+    public required IReadOnlyList<OpDefinition> Ops { get; init; }
+    public string? TraceParent { get; init; }
+}
+
+/// <summary>Worker → saga (request): may I run this step run?</summary>
+public sealed record ClaimStepRun
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required string Worker { get; init; }
+}
+
+/// <summary>Saga → worker: the claim is yours; the job is Running.</summary>
+public sealed record StepRunClaimed
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+}
+
+/// <summary>Saga → worker: do not run it (already claimed, superseded, job canceled…).</summary>
+public sealed record StepRunClaimRefused
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required string Reason { get; init; }
+}
+
+public sealed record OpResult
+{
+    public required int Index { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>success, warning (failed with onError ignore), error, skipped.</summary>
+    public required string Outcome { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+    public required DateTimeOffset EndedAt { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>Worker → saga: an op of the step run ended and more ops follow.</summary>
+public sealed record StepRunProgressed
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required OpResult Op { get; init; }
+}
+
+/// <summary>Worker → saga: the step run ended. Carries every op result, so the last op needs no message of its own.</summary>
+public sealed record StepRunFinished
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required bool Succeeded { get; init; }
+    public required IReadOnlyList<OpResult> Ops { get; init; }
+    public string? Error { get; init; }
+}

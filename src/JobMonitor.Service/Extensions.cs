@@ -1,0 +1,30 @@
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Monitor;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Telemetry;
+
+namespace JobMonitor.Service;
+
+public static class Extensions
+{
+    /// <summary>All of the service's wiring; each area registers its own parts.</summary>
+    public static void AddJobMonitor(this IHostApplicationBuilder builder)
+    {
+        // Order matters for hosted services: migrations run before the bus and Hangfire start.
+        builder.AddPersistence();
+        builder.AddTelemetry();
+        builder.AddJobLifecycle();
+        builder.AddScheduling();
+        builder.AddExecution();
+        builder.AddMessaging();
+        builder.AddMonitor();
+    }
+
+    public static void MapJobMonitor(this WebApplication app)
+    {
+        app.MapMonitor();
+        app.MapScheduling();
+    }
+}

@@ -1,0 +1,33 @@
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Scheduling;
+using MassTransit;
+
+namespace JobMonitor.Service;
+
+public static class Messaging
+{
+    /// <summary>One bus for the service: the job saga, CHECK, the step workers and the trigger scheduler.</summary>
+    public static void AddMessaging(this IHostApplicationBuilder builder)
+    {
+        var rabbit = builder.Configuration.GetConnectionString("RabbitMq")
+            ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set (an AMQP URI such as amqp://user:password@host:5672/vhost).");
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddJobLifecycleHandlers();
+            bus.AddStepWorkers();
+            bus.AddTriggerScheduling();
+
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(new Uri(rabbit));
+                // Upstream systems that are not .NET publish the command itself as application/json.
+                cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.AddTransportHeaders);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+    }
+}

@@ -1,0 +1,43 @@
+namespace JobMonitor.Service.Scheduling;
+
+/// <summary>The instants Hangfire watches for a job.</summary>
+public enum JobTriggerKind
+{
+    /// <summary>RUN may start (scheduledAt).</summary>
+    RunGate,
+
+    /// <summary>RUN has not started by maxStartAt: expire.</summary>
+    MaxStart,
+
+    /// <summary>A trapped op's time-out.</summary>
+    TrapTimeout,
+}
+
+/// <summary>Saga → scheduler: fire <see cref="JobTriggerFired"/> at <see cref="DueAt"/>, replacing any trigger of this kind.</summary>
+public sealed record ArmJobTrigger
+{
+    public required Guid JobId { get; init; }
+    public required string JobKey { get; init; }
+    public required JobTriggerKind Kind { get; init; }
+    public required DateTimeOffset DueAt { get; init; }
+
+    /// <summary>Echoed in the fired message; the saga ignores a trigger whose token is no longer current.</summary>
+    public required int Token { get; init; }
+}
+
+/// <summary>Saga → scheduler: remove the job's triggers of these kinds (all when empty).</summary>
+public sealed record DisarmJobTriggers
+{
+    public required Guid JobId { get; init; }
+    public IReadOnlyList<JobTriggerKind> Kinds { get; init; } = [];
+}
+
+/// <summary>Scheduler → saga: the instant came, never before it.</summary>
+public sealed record JobTriggerFired
+{
+    public required Guid JobId { get; init; }
+    public required JobTriggerKind Kind { get; init; }
+    public required DateTimeOffset DueAt { get; init; }
+    public required DateTimeOffset FiredAt { get; init; }
+    public required int Token { get; init; }
+}
