@@ -42,6 +42,9 @@ public sealed class DeploymentJobState : SagaStateMachineInstance, ISagaVersion
     public Guid? StepRunId { get; set; }
     public string? ClaimedBy { get; set; }
 
+    /// <summary>Bumped each time the RUN gate trigger is armed; a fired trigger with an older token is stale.</summary>
+    public int RunGateToken { get; set; }
+
     /// <summary>True once an op failed in the current execution: the job ends in Error whatever POST does.</summary>
     public bool Failed { get; set; }
 

@@ -1,3 +1,5 @@
+using JobMonitor.Service.Jobs.Check;
+using JobMonitor.Service.Persistence;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -6,13 +8,15 @@ public static class JobLifecycleExtensions
 {
     public static void AddJobLifecycle(this IHostApplicationBuilder builder)
     {
-        // TODO(jobs): options, validator, key allocator.
-        _ = builder;
+        builder.Services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobDefinitionValidator>();
     }
 
     public static void AddJobLifecycleHandlers(this IBusRegistrationConfigurator bus)
     {
-        // TODO(jobs): saga + CHECK consumer.
-        _ = bus;
+        bus.AddConsumer<CreateJobConsumer>();
+        bus.AddSagaStateMachine<DeploymentJobStateMachine, DeploymentJobState, DeploymentJobStateDefinition>()
+            .PostgresRepository();
     }
 }

@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using JobMonitor.Contracts;
+using MassTransit;
+
+namespace JobMonitor.Service.Jobs.Check;
+
+/// <summary>
+/// CHECK: validates a create command before any job exists. A valid one gets its key and opens the job saga; an
+/// invalid one is answered with <see cref="JobCommandRejected"/> and leaves nothing behind.
+/// </summary>
+public sealed class CreateJobConsumer(
+    JobDefinitionValidator validator,
+    IJobKeyAllocator keys,
+    TimeProvider clock,
+    ILogger<CreateJobConsumer> logger) : IConsumer<CreateJob>
+{
+    public async Task Consume(ConsumeContext<CreateJob> context)
+    {
+        var command = context.Message;
+        var (definition, rejection) = validator.Validate(command, clock.GetUtcNow());
+        if (rejection is not null || definition is null)
+        {
+            logger.LogInformation("CreateJob {CommandId} for job {JobId} rejected: {Reason} {Message}",
+                command.CommandId, command.JobId, rejection?.Code, rejection?.Message);
+            await context.Publish(new JobCommandRejected
+            {
+                JobId = command.JobId,
+                CommandId = command.CommandId,
+                Command = nameof(CreateJob),
+                ReasonCode = rejection!.Code,
+                Message = rejection.Message,
+                Field = rejection.Field,
+                RequestedBy = command.RequestedBy,
+            });
+            return;
+        }
+
+        var key = await keys.NextAsync(definition.Type, definition.Environment, context.CancellationToken);
+        await context.Publish(new OpenJob
+        {
+            JobId = command.JobId,
+            CommandId = command.CommandId,
+            Key = key,
+            RequestedBy = command.RequestedBy,
+            Definition = definition,
+            TraceParent = Activity.Current?.Id,
+        });
+    }
+}

@@ -1,0 +1,45 @@
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Scheduling;
+using MassTransit;
+using Npgsql;
+
+namespace JobMonitor.Service.Jobs;
+
+/// <summary>
+/// How the job saga consumes: retried on optimistic-concurrency conflicts, publishing only after its state is
+/// saved, and partitioned by job so one instance does not race itself.
+/// </summary>
+public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobState>
+{
+    const int ConcurrencyLimit = 32;
+
+    public DeploymentJobStateDefinition()
+    {
+        Endpoint(e =>
+        {
+            e.Name = "deployment-job-state";
+            e.PrefetchCount = ConcurrencyLimit * 2;
+        });
+    }
+
+    protected override void ConfigureSaga(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        ISagaConfigurator<DeploymentJobState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r =>
+        {
+            r.Handle<ConcurrencyException>();
+            r.Handle<NpgsqlException>(e => e.IsTransient);
+            r.Intervals(0, 5, 10, 25, 50, 100, 200, 400, 800, 1000, 1000, 1000);
+        });
+        endpointConfigurator.UseInMemoryOutbox(context);
+
+        var partition = sagaConfigurator.CreatePartitioner(ConcurrencyLimit);
+        sagaConfigurator.Message<OpenJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<ClaimStepRun>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<StepRunProgressed>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<StepRunFinished>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<JobTriggerFired>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+    }
+}

@@ -1,0 +1,371 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs.Check;
+using JobMonitor.Service.Scheduling;
+using MassTransit;
+
+namespace JobMonitor.Service.Jobs;
+
+/// <summary>Opening a job, handing out step runs, recording their results and moving through PRE → RUN → POST → END.</summary>
+public sealed partial class DeploymentJobStateMachine
+{
+    async Task OpenAsync(BehaviorContext<DeploymentJobState, OpenJob> context)
+    {
+        var job = context.Saga;
+        var message = context.Message;
+        var definition = message.Definition;
+        var now = _clock.GetUtcNow();
+
+        job.Key = message.Key;
+        job.Name = definition.Name;
+        job.Project = definition.Project;
+        job.Environment = definition.Environment;
+        job.Type = definition.Type;
+        job.Revisions = definition.Revisions;
+        job.Pipeline = definition.Pipeline;
+        job.ScheduledAt = definition.ScheduledAt;
+        job.MaxStartAt = definition.MaxStartAt;
+        job.CreatedAt = now;
+        job.CreatedBy = message.RequestedBy;
+        job.Owner = message.RequestedBy;
+        job.Exec = 1;
+        job.Step = JobStep.Init;
+        job.TraceParent = message.TraceParent;
+        Remember(job, message.CommandId);
+        Log(job, "info", $"job {job.Key} created by {message.RequestedBy ?? "unknown"}; RUN scheduled at {job.ScheduledAt:O}, max start {job.MaxStartAt:O}");
+
+        await context.Publish(new JobCreated
+        {
+            JobId = job.CorrelationId,
+            CommandId = message.CommandId,
+            Key = job.Key,
+            Name = job.Name,
+            Project = job.Project,
+            Environment = job.Environment,
+            ScheduledAt = job.ScheduledAt,
+            MaxStartAt = job.MaxStartAt,
+            CreatedBy = job.CreatedBy,
+        });
+        await context.Publish(new JobCommandAccepted
+        {
+            JobId = job.CorrelationId,
+            CommandId = message.CommandId,
+            Command = nameof(CreateJob),
+            Version = job.Version + 1,
+        });
+
+        // INIT passes to PRE at once.
+        await StartStepAsync(context, JobStep.Pre);
+    }
+
+    async Task AcknowledgeRepeatedOpenAsync(BehaviorContext<DeploymentJobState, OpenJob> context)
+    {
+        var job = context.Saga;
+        if (job.SeenCommands.Contains(context.Message.CommandId))
+        {
+            await context.Publish(new JobCommandAccepted
+            {
+                JobId = job.CorrelationId,
+                CommandId = context.Message.CommandId,
+                Command = nameof(CreateJob),
+                Duplicate = true,
+                Version = job.Version,
+            });
+            return;
+        }
+        await context.Publish(new JobCommandRejected
+        {
+            JobId = job.CorrelationId,
+            CommandId = context.Message.CommandId,
+            Command = nameof(CreateJob),
+            ReasonCode = RejectionCodes.JobExists,
+            Message = $"job {job.CorrelationId} already exists as {job.Key}; a new job needs a new jobId.",
+            Field = "jobId",
+            RequestedBy = context.Message.RequestedBy,
+        });
+    }
+
+    async Task ClaimAsync(BehaviorContext<DeploymentJobState, ClaimStepRun> context)
+    {
+        var job = context.Saga;
+        var message = context.Message;
+        if (job.StepRunId != message.StepRunId || job.ClaimedBy is not null)
+        {
+            await RefuseClaimAsync(context);
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        job.ClaimedBy = message.Worker;
+        job.StartedAt ??= now;
+        var record = CurrentStepRecord(job);
+        record.StartedAt = now;
+        record.Outcome = "running";
+        Log(job, "info", $"step {job.Step.Wire()} started on {message.Worker}" + RunLateness(job, now));
+
+        await MoveToAsync(context, Running);
+        await context.Publish(new JobStepStarted
+        {
+            JobId = job.CorrelationId,
+            Key = job.Key,
+            Step = job.Step.Wire(),
+            Exec = job.Exec,
+            StepRunId = message.StepRunId,
+            StartedAt = now,
+        });
+        await context.RespondAsync(new StepRunClaimed { JobId = job.CorrelationId, StepRunId = message.StepRunId });
+    }
+
+    async Task RefuseClaimAsync(BehaviorContext<DeploymentJobState, ClaimStepRun> context)
+    {
+        var job = context.Saga;
+        var reason = job.StepRunId != context.Message.StepRunId
+            ? $"step run {context.Message.StepRunId} is not the job's current one (status {JobStatus.Display(job.CurrentState)})"
+            : $"step run already claimed by {job.ClaimedBy}";
+        await context.RespondAsync(new StepRunClaimRefused
+        {
+            JobId = job.CorrelationId,
+            StepRunId = context.Message.StepRunId,
+            Reason = reason,
+        });
+    }
+
+    async Task RecordProgressAsync(BehaviorContext<DeploymentJobState, StepRunProgressed> context)
+    {
+        var job = context.Saga;
+        if (job.StepRunId != context.Message.StepRunId)
+            return;
+        await RecordOpsAsync(context, [context.Message.Op]);
+    }
+
+    async Task FinishStepAsync(BehaviorContext<DeploymentJobState, StepRunFinished> context)
+    {
+        var job = context.Saga;
+        var message = context.Message;
+        if (job.StepRunId != message.StepRunId)
+            return;
+
+        await RecordOpsAsync(context, message.Ops);
+        var now = _clock.GetUtcNow();
+        var record = CurrentStepRecord(job);
+        record.EndedAt = now;
+        record.Outcome = !message.Succeeded ? "error" : record.Ops.Any(o => o.Outcome == "warning") ? "warning" : "success";
+        if (!message.Succeeded)
+        {
+            job.Failed = true;
+            job.LastError = message.Error;
+        }
+        Log(job, message.Succeeded ? "info" : "error",
+            $"step {job.Step.Wire()} ended: {record.Outcome}" + (message.Error is null ? "" : $" ({message.Error})"));
+
+        await context.Publish(new JobStepFinished
+        {
+            JobId = job.CorrelationId,
+            Key = job.Key,
+            Step = job.Step.Wire(),
+            Exec = job.Exec,
+            StepRunId = message.StepRunId,
+            Outcome = record.Outcome,
+            EndedAt = now,
+            Error = message.Error,
+        });
+        await StepEndedAsync(context, job.Step);
+    }
+
+    async Task OnTriggerAsync(BehaviorContext<DeploymentJobState, JobTriggerFired> context)
+    {
+        var job = context.Saga;
+        var message = context.Message;
+        if (message.Kind != JobTriggerKind.RunGate || message.Token != job.RunGateToken || !WaitingAtRunGate(job))
+            return;
+        await OpenRunGateAsync(context);
+    }
+
+    /// <summary>Moves past a step that ended (or had no ops).</summary>
+    async Task StepEndedAsync(BehaviorContext<DeploymentJobState> context, JobStep step)
+    {
+        var job = context.Saga;
+        switch (step)
+        {
+            case JobStep.Pre when !job.Failed:
+                await OpenRunGateAsync(context);
+                break;
+            case JobStep.Pre or JobStep.Run:
+                await StartStepAsync(context, JobStep.Post);
+                break;
+            default:
+                await EndAsync(context);
+                break;
+        }
+    }
+
+    /// <summary>RUN starts at scheduledAt, never before, and not after maxStartAt.</summary>
+    async Task OpenRunGateAsync(BehaviorContext<DeploymentJobState> context)
+    {
+        var job = context.Saga;
+        var now = _clock.GetUtcNow();
+        if (job.ScheduledAt > job.MaxStartAt || now > job.MaxStartAt)
+        {
+            await ExpireAsync(context, now);
+            return;
+        }
+        if (now >= job.ScheduledAt)
+        {
+            await StartStepAsync(context, JobStep.Run);
+            return;
+        }
+
+        job.Step = JobStep.Run;
+        job.StepRunId = null;
+        job.ClaimedBy = null;
+        job.RunGateToken++;
+        Log(job, "info", $"RUN waits for its scheduled date {job.ScheduledAt:O}");
+        await MoveToAsync(context, Ready);
+        await context.Publish(new ArmJobTrigger
+        {
+            JobId = job.CorrelationId,
+            JobKey = job.Key,
+            Kind = JobTriggerKind.RunGate,
+            DueAt = job.ScheduledAt,
+            Token = job.RunGateToken,
+        });
+    }
+
+    async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step)
+    {
+        var job = context.Saga;
+        var ops = job.Pipeline.OpsOf(step);
+        job.Step = step;
+        if (ops.Count == 0)
+        {
+            // Nothing to run: the step is recorded as skipped and the job moves on at once.
+            job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = "skipped" });
+            await StepEndedAsync(context, step);
+            return;
+        }
+
+        job.StepRunId = NewId.NextGuid();
+        job.ClaimedBy = null;
+        job.Steps.Add(new StepRecord
+        {
+            Exec = job.Exec,
+            Step = step,
+            StepRunId = job.StepRunId.Value,
+            Ops = ops.Select((op, i) => new OpRecord { Index = i, Name = op.Name, Kind = op.Kind.ToString().ToLowerInvariant() }).ToList(),
+        });
+        await MoveToAsync(context, Ready);
+        await context.Publish(new RunJobStep
+        {
+            JobId = job.CorrelationId,
+            JobKey = job.Key,
+            StepRunId = job.StepRunId.Value,
+            Exec = job.Exec,
+            Step = step,
+            Ops = ops,
+            TraceParent = job.TraceParent,
+        });
+    }
+
+    async Task EndAsync(BehaviorContext<DeploymentJobState> context)
+    {
+        var job = context.Saga;
+        job.Step = JobStep.End;
+        job.StepRunId = null;
+        job.ClaimedBy = null;
+        job.EndedAt = _clock.GetUtcNow();
+        job.Progress = 1;
+        Log(job, job.Failed ? "error" : "info", job.Failed ? $"job ended in Error: {job.LastError}" : "job finished");
+        await MoveToAsync(context, job.Failed ? Error : Finished);
+        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
+    }
+
+    async Task ExpireAsync(BehaviorContext<DeploymentJobState> context, DateTimeOffset now)
+    {
+        var job = context.Saga;
+        job.StepRunId = null;
+        job.ClaimedBy = null;
+        job.EndedAt = now;
+        Log(job, "warn", job.ScheduledAt > job.MaxStartAt
+            ? $"expired: scheduled date {job.ScheduledAt:O} is after the max start date {job.MaxStartAt:O}"
+            : $"expired: RUN had not started by the max start date {job.MaxStartAt:O}");
+        await MoveToAsync(context, Expired);
+        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
+    }
+
+    static async Task RecordOpsAsync<T>(BehaviorContext<DeploymentJobState, T> context, IReadOnlyList<OpResult> results)
+        where T : class
+    {
+        var job = context.Saga;
+        var record = CurrentStepRecord(job);
+        foreach (var result in results)
+        {
+            var op = record.Ops.FirstOrDefault(o => o.Index == result.Index);
+            if (op is null || op.EndedAt is not null)
+                continue;
+            op.Outcome = result.Outcome;
+            op.StartedAt = result.StartedAt;
+            op.EndedAt = result.EndedAt;
+            op.Error = result.Error;
+            await context.Publish(new JobOpFinished
+            {
+                JobId = job.CorrelationId,
+                Step = record.Step.Wire(),
+                Exec = job.Exec,
+                StepRunId = record.StepRunId,
+                OpIndex = result.Index,
+                OpName = result.Name,
+                Outcome = result.Outcome,
+                StartedAt = result.StartedAt,
+                EndedAt = result.EndedAt,
+                Error = result.Error,
+            });
+        }
+        job.Progress = JobProgress.Of(job);
+    }
+
+    async Task MoveToAsync(BehaviorContext<DeploymentJobState> context, State target)
+    {
+        var job = context.Saga;
+        var from = job.CurrentState;
+        job.UpdatedAt = _clock.GetUtcNow();
+        if (from != target.Name)
+            await context.TransitionToState(target);
+        await context.Publish(new JobStatusChanged
+        {
+            JobId = job.CorrelationId,
+            Key = job.Key,
+            FromStatus = JobStatus.Display(from),
+            Status = JobStatus.Display(target.Name),
+            Step = job.Step.Wire(),
+            Exec = job.Exec,
+            Version = job.Version + 1,
+            At = job.UpdatedAt,
+        });
+    }
+
+    static bool WaitingAtRunGate(DeploymentJobState job) => job.Step == JobStep.Run && job.StepRunId is null;
+
+    static StepRecord CurrentStepRecord(DeploymentJobState job) =>
+        job.Steps.Last(s => s.StepRunId == job.StepRunId);
+
+    static string RunLateness(DeploymentJobState job, DateTimeOffset now) =>
+        job.Step == JobStep.Run ? $"; {(now - job.ScheduledAt).TotalMilliseconds:F0} ms after its scheduled date" : "";
+
+    void Remember(DeploymentJobState job, Guid commandId)
+    {
+        job.SeenCommands.Add(commandId);
+        if (job.SeenCommands.Count > _options.RememberedCommands)
+            job.SeenCommands.RemoveAt(0);
+    }
+
+    void Log(DeploymentJobState job, string level, string text) =>
+        job.PendingLog.Add(new JobLogEntry
+        {
+            JobId = job.CorrelationId,
+            Exec = job.Exec,
+            Step = job.Step.Wire(),
+            Level = level,
+            Text = text,
+            At = _clock.GetUtcNow(),
+        });
+}

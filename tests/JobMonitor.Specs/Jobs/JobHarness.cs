@@ -1,0 +1,146 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Jobs.Check;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JobMonitor.Specs.Jobs;
+
+/// <summary>
+/// The job saga and CHECK on MassTransit's in-memory harness, with a fake clock and a scripted worker that claims
+/// each step run and reports its ops (ops named "failing…" fail). No broker, no database.
+/// </summary>
+public sealed class JobHarness : IAsyncDisposable
+{
+    readonly ServiceProvider _provider;
+
+    JobHarness(ServiceProvider provider, FakeTimeProvider clock)
+    {
+        _provider = provider;
+        Clock = clock;
+        Bus = provider.GetRequiredService<ITestHarness>();
+        Saga = Bus.GetSagaStateMachineHarness<DeploymentJobStateMachine, DeploymentJobState>();
+        Machine = provider.GetRequiredService<DeploymentJobStateMachine>();
+    }
+
+    public static DateTimeOffset Start { get; } = new(2026, 12, 1, 21, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; }
+    public ITestHarness Bus { get; }
+    public ISagaStateMachineTestHarness<DeploymentJobStateMachine, DeploymentJobState> Saga { get; }
+    public DeploymentJobStateMachine Machine { get; }
+
+    public static async Task<JobHarness> StartAsync()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Execution:Scripts:deploy:Path"] = "/bin/true" })
+            .Build();
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
+            .AddSingleton<JobDefinitionValidator>();
+        services.AddOptions<JobOptions>();
+        services.AddLogging();
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.AddConsumer<CreateJobConsumer>();
+            x.AddConsumer<ScriptedWorker>();
+            x.AddSagaStateMachine<DeploymentJobStateMachine, DeploymentJobState>().InMemoryRepository();
+        });
+        var harness = new JobHarness(services.BuildServiceProvider(true), clock);
+        await harness.Bus.Start();
+        return harness;
+    }
+
+    public static CreateJob Create(Action<PipelineBuilder>? pipeline = null, DateTimeOffset? scheduledAt = null, DateTimeOffset? maxStartAt = null)
+    {
+        var builder = new PipelineBuilder();
+        (pipeline ?? (p => p.Pre("build").Run("deploy").Post("notify")))(builder);
+        return new CreateJob
+        {
+            JobId = Guid.NewGuid(),
+            CommandId = Guid.NewGuid(),
+            RequestedBy = "ci-bot",
+            Name = "shop-web 2.4.1",
+            Project = "shop",
+            Environment = "PROD",
+            Pipeline = builder.Build(),
+            ScheduledAt = scheduledAt?.ToString("O"),
+            MaxStartAt = maxStartAt?.ToString("O"),
+        };
+    }
+
+    public async Task<DeploymentJobState> WaitForAsync(Guid jobId, Func<DeploymentJobStateMachine, State> state)
+    {
+        var found = await Saga.Exists(jobId, state);
+        Assert.True(found.HasValue, $"job {jobId} did not reach {state(Machine).Name}; it is {Instance(jobId)?.CurrentState ?? "absent"}");
+        return Instance(jobId)!;
+    }
+
+    public DeploymentJobState? Instance(Guid jobId) => Saga.Sagas.Contains(jobId);
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+
+    sealed class CountingKeyAllocator : IJobKeyAllocator
+    {
+        int _next;
+
+        public Task<string> NextAsync(JobType type, string environment, CancellationToken cancellationToken) =>
+            Task.FromResult($"{type.ToString()[0]}.{environment.ToUpperInvariant()}-{Interlocked.Increment(ref _next):D8}");
+    }
+}
+
+public sealed class PipelineBuilder
+{
+    readonly List<OpSpec> _pre = [], _run = [], _post = [];
+
+    public PipelineBuilder Pre(params string[] names) => Add(_pre, names);
+    public PipelineBuilder Run(params string[] names) => Add(_run, names);
+    public PipelineBuilder Post(params string[] names) => Add(_post, names);
+
+    public PipelineSpec Build() => new() { Pre = _pre, Run = _run, Post = _post };
+
+    PipelineBuilder Add(List<OpSpec> ops, string[] names)
+    {
+        ops.AddRange(names.Select(n => new OpSpec { Name = n, Kind = "log", Params = new OpParams { Message = n } }));
+        return this;
+    }
+}
+
+/// <summary>Stands in for the step workers: claims through the saga like they do, then reports every op.</summary>
+public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProvider clock) : IConsumer<RunJobStep>
+{
+    public async Task Consume(ConsumeContext<RunJobStep> context)
+    {
+        var step = context.Message;
+        var answer = await claims.GetResponse<StepRunClaimed, StepRunClaimRefused>(
+            new ClaimStepRun { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
+        if (!answer.Is(out Response<StepRunClaimed>? _))
+            return;
+
+        var now = clock.GetUtcNow();
+        var results = step.Ops.Select((op, i) => new OpResult
+        {
+            Index = i,
+            Name = op.Name,
+            Outcome = op.Name.StartsWith("failing", StringComparison.Ordinal) ? "error" : "success",
+            StartedAt = now,
+            EndedAt = now,
+            Error = op.Name.StartsWith("failing", StringComparison.Ordinal) ? $"{op.Name} failed" : null,
+        }).ToList();
+        await context.Publish(new StepRunFinished
+        {
+            JobId = step.JobId,
+            StepRunId = step.StepRunId,
+            Succeeded = results.All(r => r.Outcome != "error"),
+            Ops = results,
+            Error = results.FirstOrDefault(r => r.Error is not null)?.Error,
+        });
+    }
+}

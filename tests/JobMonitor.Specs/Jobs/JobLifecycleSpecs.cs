@@ -1,0 +1,186 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Scheduling;
+using MassTransit.Testing;
+
+namespace JobMonitor.Specs.Jobs;
+
+public sealed class JobLifecycleSpecs : IAsyncLifetime
+{
+    JobHarness _jobs = null!;
+
+    public async ValueTask InitializeAsync() => _jobs = await JobHarness.StartAsync();
+
+    public ValueTask DisposeAsync() => _jobs.DisposeAsync();
+
+    [Fact]
+    public async Task A_valid_create_due_now_runs_pre_run_and_post_and_finishes()
+    {
+        var create = JobHarness.Create();
+        await _jobs.Bus.Bus.Publish(create);
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
+
+        Assert.Equal(JobStep.End, job.Step);
+        Assert.Equal([JobStep.Pre, JobStep.Run, JobStep.Post], job.Steps.Select(s => s.Step));
+        Assert.All(job.Steps, s => Assert.Equal("success", s.Outcome));
+        Assert.Equal(1, job.Progress);
+        Assert.Equal("N.PROD-00000001", job.Key);
+        Assert.NotNull(job.StartedAt);
+        Assert.NotNull(job.EndedAt);
+        Assert.True(await _jobs.Bus.Published.Any<JobCreated>(x => x.Context.Message.JobId == create.JobId));
+        Assert.True(await _jobs.Bus.Published.Any<JobCommandAccepted>(x => x.Context.Message.CommandId == create.CommandId));
+    }
+
+    [Fact]
+    public async Task A_failing_run_op_still_runs_post_and_ends_in_error()
+    {
+        var create = JobHarness.Create(p => p.Pre("build").Run("failing-deploy").Post("notify"));
+        await _jobs.Bus.Bus.Publish(create);
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Error);
+
+        Assert.Equal(["success", "error", "success"], job.Steps.Select(s => s.Outcome));
+        Assert.Equal(JobStep.Post, job.Steps[^1].Step);
+        Assert.Equal("failing-deploy failed", job.LastError);
+    }
+
+    [Fact]
+    public async Task A_failing_pre_op_skips_run_and_goes_to_post()
+    {
+        var create = JobHarness.Create(p => p.Pre("failing-build").Run("deploy").Post("notify"));
+        await _jobs.Bus.Bus.Publish(create);
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Error);
+
+        Assert.Equal([JobStep.Pre, JobStep.Post], job.Steps.Select(s => s.Step));
+    }
+
+    [Fact]
+    public async Task Run_scheduled_later_waits_at_the_gate_and_arms_a_trigger_for_its_date()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
+        var arm = _jobs.Bus.Published.Select<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId).Single().Context.Message;
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+
+        Assert.Equal(JobTriggerKind.RunGate, arm.Kind);
+        Assert.Equal(scheduledAt, arm.DueAt);
+        Assert.Equal(JobStep.Run, job.Step);
+        Assert.Null(job.StepRunId);
+        Assert.False(await _jobs.Bus.Published.Any<RunJobStep>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Step == JobStep.Run));
+    }
+
+    [Fact]
+    public async Task A_trigger_that_fires_before_the_scheduled_date_rearms_instead_of_starting_run()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
+
+        _jobs.Clock.SetUtcNow(scheduledAt.AddMilliseconds(-300));
+        await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 1));
+
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Token == 2));
+        Assert.False(await _jobs.Bus.Published.Any<RunJobStep>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Step == JobStep.Run));
+
+        _jobs.Clock.SetUtcNow(scheduledAt);
+        await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 2));
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
+        Assert.True(job.Steps.Single(s => s.Step == JobStep.Run).StartedAt >= scheduledAt);
+    }
+
+    [Fact]
+    public async Task A_stale_trigger_token_is_ignored()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
+
+        _jobs.Clock.SetUtcNow(scheduledAt.AddSeconds(1));
+        await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 99));
+        Assert.True(await _jobs.Bus.Consumed.Any<JobTriggerFired>(x => x.Context.Message.JobId == create.JobId));
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        Assert.Equal(JobStep.Run, job.Step);
+        Assert.Null(job.StepRunId);
+    }
+
+    [Fact]
+    public async Task A_job_whose_scheduled_date_is_after_its_max_start_expires_at_the_run_gate()
+    {
+        var create = JobHarness.Create(scheduledAt: JobHarness.Start.AddHours(2), maxStartAt: JobHarness.Start.AddHours(1));
+        await _jobs.Bus.Bus.Publish(create);
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Expired);
+
+        Assert.Equal([JobStep.Pre], job.Steps.Select(s => s.Step));
+        Assert.NotNull(job.EndedAt);
+    }
+
+    [Fact]
+    public async Task The_same_create_twice_makes_one_job_and_is_acknowledged_as_a_duplicate()
+    {
+        var create = JobHarness.Create(scheduledAt: JobHarness.Start.AddHours(1));
+        await _jobs.Bus.Bus.Publish(create);
+        await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        await _jobs.Bus.Bus.Publish(create);
+
+        Assert.True(await _jobs.Bus.Published.Any<JobCommandAccepted>(x => x.Context.Message.CommandId == create.CommandId && x.Context.Message.Duplicate));
+        Assert.Single(_jobs.Bus.Published.Select<JobCreated>(x => x.Context.Message.JobId == create.JobId));
+    }
+
+    [Fact]
+    public async Task A_second_create_with_a_new_command_id_for_an_existing_job_is_rejected()
+    {
+        var create = JobHarness.Create(scheduledAt: JobHarness.Start.AddHours(1));
+        await _jobs.Bus.Bus.Publish(create);
+        await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        var again = create with { CommandId = Guid.NewGuid(), Name = "other" };
+        await _jobs.Bus.Bus.Publish(again);
+
+        Assert.True(await _jobs.Bus.Published.Any<JobCommandRejected>(x =>
+            x.Context.Message.CommandId == again.CommandId && x.Context.Message.ReasonCode == "job_exists"));
+        Assert.Equal("shop-web 2.4.1", _jobs.Instance(create.JobId)!.Name);
+    }
+
+    [Fact]
+    public async Task A_claim_for_a_step_run_already_claimed_is_refused()
+    {
+        var create = JobHarness.Create(p => p.Pre("build").Run("deploy"), scheduledAt: JobHarness.Start.AddHours(1));
+        await _jobs.Bus.Bus.Publish(create);
+        await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        var preRun = _jobs.Instance(create.JobId)!.Steps.Single(s => s.Step == JobStep.Pre).StepRunId;
+
+        var client = _jobs.Bus.GetRequestClient<ClaimStepRun>();
+        var answer = await client.GetResponse<StepRunClaimed, StepRunClaimRefused>(
+            new ClaimStepRun { JobId = create.JobId, StepRunId = preRun, Worker = "late-worker" });
+
+        Assert.True(answer.Is(out MassTransit.Response<StepRunClaimRefused>? refused));
+        Assert.Contains("not the job's current one", refused!.Message.Reason);
+    }
+
+    [Fact]
+    public async Task Step_results_for_a_job_that_does_not_exist_are_discarded()
+    {
+        await _jobs.Bus.Bus.Publish(new StepRunFinished { JobId = Guid.NewGuid(), StepRunId = Guid.NewGuid(), Succeeded = true, Ops = [] });
+
+        Assert.True(await _jobs.Bus.Consumed.Any<StepRunFinished>());
+        Assert.False(await _jobs.Bus.Published.Any<MassTransit.Fault<StepRunFinished>>());
+    }
+
+    static JobTriggerFired Fired(Guid jobId, DateTimeOffset dueAt, int token) => new()
+    {
+        JobId = jobId,
+        Kind = JobTriggerKind.RunGate,
+        DueAt = dueAt,
+        FiredAt = dueAt,
+        Token = token,
+    };
+}
