@@ -2,6 +2,7 @@ using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -73,6 +74,7 @@ public sealed partial class DeploymentJobStateMachine
             });
             return;
         }
+        JobMonitorTelemetry.CommandsRejected.Add(1, new("command", nameof(CreateJob)), new("reason", RejectionCodes.JobExists));
         await context.Publish(new JobCommandRejected
         {
             JobId = job.CorrelationId,
@@ -102,6 +104,8 @@ public sealed partial class DeploymentJobStateMachine
         record.StartedAt = now;
         record.Outcome = "running";
         Log(job, "info", $"step {job.Step.Wire()} started on {message.Worker}" + RunLateness(job, now));
+        if (job.Step == JobStep.Run)
+            JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
 
         await MoveToAsync(context, Running);
         await context.Publish(new JobStepStarted

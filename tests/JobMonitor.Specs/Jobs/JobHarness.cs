@@ -83,6 +83,19 @@ public sealed class JobHarness : IAsyncDisposable
         return Instance(jobId)!;
     }
 
+    /// <summary>Waits for a condition the state name alone does not tell (e.g. Ready at the RUN gate).</summary>
+    public async Task<DeploymentJobState> WaitUntilAsync(Guid jobId, Func<DeploymentJobState, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Instance(jobId) is { } job && condition(job))
+                return job;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"job {jobId} never got {what}; it is {Instance(jobId)?.CurrentState ?? "absent"}");
+    }
+
     public DeploymentJobState? Instance(Guid jobId) => Saga.Sagas.Contains(jobId);
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();

@@ -129,7 +129,7 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     {
         var create = JobHarness.Create(scheduledAt: JobHarness.Start.AddHours(1));
         await _jobs.Bus.Bus.Publish(create);
-        await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        await _jobs.WaitUntilAsync(create.JobId, j => j.Step == JobStep.Run, "to the RUN gate");
         await _jobs.Bus.Bus.Publish(create);
 
         Assert.True(await _jobs.Bus.Published.Any<JobCommandAccepted>(x => x.Context.Message.CommandId == create.CommandId && x.Context.Message.Duplicate));
@@ -151,11 +151,11 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_claim_for_a_step_run_already_claimed_is_refused()
+    public async Task A_claim_for_a_step_run_that_is_no_longer_current_is_refused()
     {
         var create = JobHarness.Create(p => p.Pre("build").Run("deploy"), scheduledAt: JobHarness.Start.AddHours(1));
         await _jobs.Bus.Bus.Publish(create);
-        await _jobs.WaitForAsync(create.JobId, m => m.Ready);
+        await _jobs.WaitUntilAsync(create.JobId, j => j.Step == JobStep.Run && j.CurrentState == JobStatus.Ready, "to the RUN gate");
         var preRun = _jobs.Instance(create.JobId)!.Steps.Single(s => s.Step == JobStep.Pre).StepRunId;
 
         var client = _jobs.Bus.GetRequestClient<ClaimStepRun>();

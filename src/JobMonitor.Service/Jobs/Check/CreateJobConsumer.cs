@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JobMonitor.Contracts;
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs.Check;
@@ -22,6 +23,7 @@ public sealed class CreateJobConsumer(
         {
             logger.LogInformation("CreateJob {CommandId} for job {JobId} rejected: {Reason} {Message}",
                 command.CommandId, command.JobId, rejection?.Code, rejection?.Message);
+            JobMonitorTelemetry.CommandsRejected.Add(1, new("command", nameof(CreateJob)), new("reason", rejection?.Code));
             await context.Publish(new JobCommandRejected
             {
                 JobId = command.JobId,
