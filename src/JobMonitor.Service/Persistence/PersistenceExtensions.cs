@@ -1,5 +1,9 @@
 using JobMonitor.Service.Jobs;
 using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 
 namespace JobMonitor.Service.Persistence;
 
@@ -7,15 +11,39 @@ public static class PersistenceExtensions
 {
     public static void AddPersistence(this IHostApplicationBuilder builder)
     {
-        // TODO(persistence): NpgsqlDataSource, migrations hosted service, job log store.
-        _ = builder;
+        var connectionString = PostgresConnectionString(builder.Configuration);
+
+        builder.Services.AddSingleton(provider => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>())
+            .Build());
+
+        // First hosted service: the bus and Hangfire, registered later, start after the schema exists.
+        builder.Services.AddHostedService<MigrationHostedService>();
+
+        builder.Services.AddSingleton<JobLogStore>();
+        builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
+        builder.Services.AddSingleton<JobReadStore>();
+        builder.Services.TryAddSingleton<JobKeyAllocator>();
     }
 
-    /// <summary>Stores the job saga in PostgreSQL.</summary>
+    /// <summary>Stores the job saga in PostgreSQL (jobmonitor.jobs) with optimistic concurrency on its version.</summary>
     public static ISagaRegistrationConfigurator<DeploymentJobState> PostgresRepository(
         this ISagaRegistrationConfigurator<DeploymentJobState> saga)
     {
-        // TODO(persistence): register the PostgreSQL saga repository.
+        saga.Repository(repository => repository.RegisterSagaRepository<
+            DeploymentJobState,
+            JobSagaTransaction,
+            SagaConsumeContextFactory<JobSagaTransaction, DeploymentJobState>,
+            PostgresSagaRepositoryContextFactory>());
         return saga;
+    }
+
+    internal static string PostgresConnectionString(IConfiguration configuration)
+    {
+        var value = configuration.GetConnectionString("Postgres");
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not set (an Npgsql connection string such as Host=...;Username=...;Password=...;Database=jobmonitor).")
+            : value;
     }
 }

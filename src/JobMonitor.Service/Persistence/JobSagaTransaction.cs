@@ -1,0 +1,117 @@
+using JobMonitor.Service.Jobs;
+using MassTransit;
+using Npgsql;
+
+namespace JobMonitor.Service.Persistence;
+
+/// <summary>
+/// One saga message's unit of work: a connection and a READ COMMITTED transaction. Loads take no lock; writes check
+/// the version read, so a concurrent save surfaces as <see cref="ConcurrencyException" /> and the message is retried.
+/// </summary>
+public sealed class JobSagaTransaction : IAsyncDisposable
+{
+    readonly NpgsqlConnection _connection;
+    readonly NpgsqlTransaction _transaction;
+    readonly List<DeploymentJobState> _logged = [];
+
+    JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public static async Task<JobSagaTransaction> BeginAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new JobSagaTransaction(connection, transaction);
+        }
+        catch (Exception)
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<DeploymentJobState?> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = Command(JobsTable.Load);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? JobsTable.ReadState(reader, 0, 1) : null;
+    }
+
+    /// <summary>Inserts a new instance at version 1; false when a row with its id exists already.</summary>
+    public async Task<bool> TryInsertAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        const int version = 1;
+        await using var command = Command(JobsTable.Insert);
+        JobsTable.AddRow(command.Parameters, job, version);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            return false;
+        job.Version = version;
+        await WritePendingLogAsync(job, cancellationToken);
+        return true;
+    }
+
+    public async Task InsertAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        if (!await TryInsertAsync(job, cancellationToken))
+            throw Conflict(job, "was created by another message");
+    }
+
+    public async Task UpdateAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        var version = job.Version + 1;
+        await using var command = Command(JobsTable.Update);
+        JobsTable.AddRow(command.Parameters, job, version);
+        command.Parameters.Add(new NpgsqlParameter<int>("expected_version", job.Version));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            throw Conflict(job, $"changed since version {job.Version} was read");
+        job.Version = version;
+        await WritePendingLogAsync(job, cancellationToken);
+    }
+
+    public async Task DeleteAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        await using var command = Command(JobsTable.Delete);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", job.CorrelationId));
+        command.Parameters.Add(new NpgsqlParameter<int>("expected_version", job.Version));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            throw Conflict(job, $"changed since version {job.Version} was read");
+        // The log outlives the job row: its last lines are kept too.
+        await WritePendingLogAsync(job, cancellationToken);
+    }
+
+    /// <summary>Commits, then forgets the log lines that are now stored.</summary>
+    public async Task CommitAsync()
+    {
+        // Not cancellable: once the pipe has run, abandoning the commit half way only makes its outcome unknown.
+        await _transaction.CommitAsync(CancellationToken.None);
+        foreach (var job in _logged)
+            job.PendingLog.Clear();
+        _logged.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // An uncommitted transaction is rolled back here.
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    async Task WritePendingLogAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        if (job.PendingLog.Count == 0)
+            return;
+        await JobLogStore.InsertAsync(_connection, _transaction, job.PendingLog, cancellationToken);
+        _logged.Add(job);
+    }
+
+    NpgsqlCommand Command(string sql) => new(sql, _connection, _transaction);
+
+    static ConcurrencyException Conflict(DeploymentJobState job, string what) =>
+        new($"Job {job.CorrelationId} {what}.", typeof(DeploymentJobState), job.CorrelationId);
+}

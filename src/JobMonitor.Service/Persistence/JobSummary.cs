@@ -1,0 +1,28 @@
+using JobMonitor.Service.Jobs;
+
+namespace JobMonitor.Service.Persistence;
+
+/// <summary>One row of the job list: the column values of jobmonitor.jobs, without the jsonb document.</summary>
+public sealed record JobSummary
+{
+    public required Guid Id { get; init; }
+    public required string Key { get; init; }
+    public required string Name { get; init; }
+    public required string Project { get; init; }
+    public required string Environment { get; init; }
+    public required JobType Type { get; init; }
+
+    /// <summary>The saga's state name, e.g. <c>WaitingForApproval</c>; see <see cref="JobStatus.Display" />.</summary>
+    public required string Status { get; init; }
+
+    public required JobStep Step { get; init; }
+    public required double Progress { get; init; }
+    public required DateTimeOffset ScheduledAt { get; init; }
+    public required DateTimeOffset MaxStartAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A page of the job list; <see cref="NextCursor" /> is null on the last page.</summary>
+public sealed record JobPage(IReadOnlyList<JobSummary> Items, string? NextCursor);

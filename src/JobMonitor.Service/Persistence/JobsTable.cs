@@ -1,0 +1,94 @@
+using System.Text.Json;
+using JobMonitor.Service.Jobs;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace JobMonitor.Service.Persistence;
+
+/// <summary>
+/// The columns of jobmonitor.jobs and every statement on them. A column is added here once: the saga repository
+/// writes it from the instance, the read store selects it.
+/// </summary>
+internal static class JobsTable
+{
+    sealed record Column(string Name, NpgsqlDbType Type, Func<DeploymentJobState, object?> Value);
+
+    static readonly Column[] Written =
+    [
+        new("status", NpgsqlDbType.Text, job => job.CurrentState),
+        new("step", NpgsqlDbType.Text, job => job.Step.ToString()),
+        new("key", NpgsqlDbType.Text, job => job.Key),
+        new("name", NpgsqlDbType.Text, job => job.Name),
+        new("project", NpgsqlDbType.Text, job => job.Project),
+        new("environment", NpgsqlDbType.Text, job => job.Environment),
+        new("type", NpgsqlDbType.Text, job => job.Type.ToString()),
+        new("progress", NpgsqlDbType.Double, job => job.Progress),
+        new("scheduled_at", NpgsqlDbType.TimestampTz, job => job.ScheduledAt.ToUniversalTime()),
+        new("max_start_at", NpgsqlDbType.TimestampTz, job => job.MaxStartAt.ToUniversalTime()),
+        new("started_at", NpgsqlDbType.TimestampTz, job => job.StartedAt?.ToUniversalTime()),
+        new("ended_at", NpgsqlDbType.TimestampTz, job => job.EndedAt?.ToUniversalTime()),
+        new("created_at", NpgsqlDbType.TimestampTz, job => job.CreatedAt.ToUniversalTime()),
+        new("updated_at", NpgsqlDbType.TimestampTz, job => job.UpdatedAt.ToUniversalTime()),
+        new("step_run_id", NpgsqlDbType.Uuid, job => job.StepRunId),
+        new("data", NpgsqlDbType.Jsonb, job => JsonSerializer.Serialize(job, JobJson.Options)),
+    ];
+
+    /// <summary>The list view's columns, in the order <see cref="ReadSummary" /> reads them.</summary>
+    public const string SummaryColumns =
+        "id, key, name, project, environment, type, status, step, progress, scheduled_at, max_start_at, started_at, ended_at, created_at";
+
+    public const string Load = """
+        SELECT version, data FROM jobmonitor.jobs WHERE id = @id
+        """;
+
+    public static readonly string Insert = $"""
+        INSERT INTO jobmonitor.jobs (id, version, {string.Join(", ", Written.Select(c => c.Name))})
+        VALUES (@id, @version, {string.Join(", ", Written.Select(c => "@" + c.Name))})
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public static readonly string Update = $"""
+        UPDATE jobmonitor.jobs
+        SET version = @version, {string.Join(", ", Written.Select(c => $"{c.Name} = @{c.Name}"))}
+        WHERE id = @id AND version = @expected_version
+        """;
+
+    public const string Delete = """
+        DELETE FROM jobmonitor.jobs WHERE id = @id AND version = @expected_version
+        """;
+
+    public static void AddRow(NpgsqlParameterCollection parameters, DeploymentJobState job, int version)
+    {
+        parameters.Add(new NpgsqlParameter<Guid>("id", job.CorrelationId));
+        parameters.Add(new NpgsqlParameter<int>("version", version));
+        foreach (var column in Written)
+            parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(job) ?? DBNull.Value });
+    }
+
+    public static DeploymentJobState ReadState(NpgsqlDataReader reader, int versionOrdinal, int dataOrdinal)
+    {
+        var job = JsonSerializer.Deserialize<DeploymentJobState>(reader.GetString(dataOrdinal), JobJson.Options)
+            ?? throw new InvalidOperationException("jobs.data holds JSON null.");
+        // The column is the truth for optimistic concurrency; the copy inside data is one save behind.
+        job.Version = reader.GetInt32(versionOrdinal);
+        return job;
+    }
+
+    public static JobSummary ReadSummary(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetGuid(0),
+        Key = reader.GetString(1),
+        Name = reader.GetString(2),
+        Project = reader.GetString(3),
+        Environment = reader.GetString(4),
+        Type = Enum.Parse<JobType>(reader.GetString(5)),
+        Status = reader.GetString(6),
+        Step = Enum.Parse<JobStep>(reader.GetString(7)),
+        Progress = reader.GetDouble(8),
+        ScheduledAt = reader.GetFieldValue<DateTimeOffset>(9),
+        MaxStartAt = reader.GetFieldValue<DateTimeOffset>(10),
+        StartedAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+        EndedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
+    };
+}
