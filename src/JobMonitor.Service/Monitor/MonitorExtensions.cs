@@ -1,16 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace JobMonitor.Service.Monitor;
 
 public static class MonitorExtensions
 {
+    const string Ready = "ready";
+
     public static void AddMonitor(this IHostApplicationBuilder builder)
     {
-        // TODO(monitor): read API, health checks, ProblemDetails.
-        _ = builder;
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresReadinessCheck>("postgres", tags: [Ready])
+            .AddCheck<HangfireReadinessCheck>("hangfire", tags: [Ready]);
     }
 
     public static void MapMonitor(this WebApplication app)
     {
-        // TODO(monitor): endpoints.
-        _ = app;
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        // Live: the process answers. Ready: broker (MassTransit's own check, tagged "ready"), database, Hangfire.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Ready),
+            ResponseWriter = WriteReport,
+        });
+        app.MapJobsApi();
+    }
+
+    static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        }));
     }
 }

@@ -4,7 +4,7 @@ using Npgsql;
 namespace JobMonitor.Service.Persistence;
 
 /// <summary>Hands out job keys such as <c>N.PROD-00000042</c>: type initial, environment, one shared sequence.</summary>
-public sealed class JobKeyAllocator(NpgsqlDataSource dataSource)
+public sealed class JobKeyAllocator(NpgsqlDataSource dataSource) : IJobKeyAllocator
 {
     const string NextValue = """
         SELECT nextval('jobmonitor.job_key_seq')

@@ -23,7 +23,7 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<JobLogStore>();
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();
-        builder.Services.TryAddSingleton<JobKeyAllocator>();
+        builder.Services.TryAddSingleton<IJobKeyAllocator, JobKeyAllocator>();
     }
 
     /// <summary>Stores the job saga in PostgreSQL (jobmonitor.jobs) with optimistic concurrency on its version.</summary>
