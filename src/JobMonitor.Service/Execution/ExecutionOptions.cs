@@ -1,0 +1,32 @@
+namespace JobMonitor.Service.Execution;
+
+public sealed class ExecutionOptions
+{
+    public const string Section = "Execution";
+
+    /// <summary>Who runs step runs here; recorded with claims, heartbeats and ops.</summary>
+    public string WorkerName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Step runs this instance runs at once; it claims no more than that.</summary>
+    public int MaxConcurrentSteps { get; set; } = 16;
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time-out of a script op when neither the op nor the script's configuration sets one.</summary>
+    public TimeSpan DefaultScriptTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The only scripts a script op may run, by name.</summary>
+    public Dictionary<string, ScriptOptions> Scripts { get; set; } = [];
+}
+
+public sealed class ScriptOptions
+{
+    /// <summary>The executable: the script itself, or an interpreter named with <see cref="Arguments"/>.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Arguments placed before the op's own, e.g. the script file when Path is an interpreter.</summary>
+    public List<string> Arguments { get; set; } = [];
+
+    public string? WorkingDirectory { get; set; }
+    public TimeSpan? Timeout { get; set; }
+}

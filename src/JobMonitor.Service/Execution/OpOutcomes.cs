@@ -1,0 +1,9 @@
+namespace JobMonitor.Service.Execution;
+
+/// <summary>How an op ended, as <see cref="OpResult.Outcome"/> and the ledger store it.</summary>
+public static class OpOutcomes
+{
+    public const string Success = "success";
+    public const string Warning = "warning";
+    public const string Error = "error";
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Text;
+using JobMonitor.Service.Jobs;
+
+namespace JobMonitor.Service.Execution.Ops;
+
+/// <summary>How a script op runs: the configured executable, the op's arguments and environment, its time-out.</summary>
+public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, TimeSpan Timeout)
+{
+    /// <summary>Fails the op (not the worker) when the script is not configured: a message may only name a script.</summary>
+    public static ScriptCommand Create(OpDefinition op, ExecutionOptions options)
+    {
+        var name = op.Params.Script;
+        if (string.IsNullOrWhiteSpace(name))
+            throw new OpFailedException("script op names no script (params.script)");
+        if (!options.Scripts.TryGetValue(name, out var script) || string.IsNullOrWhiteSpace(script.Path))
+            throw new OpFailedException($"script '{name}' is not configured on worker {options.WorkerName} (Execution:Scripts:{name}:Path)");
+
+        var start = new ProcessStartInfo(script.Path)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = script.WorkingDirectory ?? "",
+        };
+        foreach (var argument in script.Arguments.Concat(op.Params.Args ?? []))
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in op.Params.Env ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+
+        return new ScriptCommand(name, start, op.Duration ?? script.Timeout ?? options.DefaultScriptTimeout);
+    }
+
+    /// <summary>The command line for the job log; quoting is only for reading, the arguments are passed as a list.</summary>
+    public string Describe() =>
+        string.Join(' ', StartInfo.ArgumentList.Prepend(StartInfo.FileName).Select(Quote));
+
+    static string Quote(string argument) =>
+        argument.Length > 0 && !argument.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'')
+            ? argument
+            : $"'{argument.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+}

@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using JobMonitor.Service.Execution.Ops;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+
+namespace JobMonitor.Service.Execution;
+
+/// <summary>
+/// The job log lines of one step run, written in small batches so that a chatty script neither floods the database
+/// with one insert per line nor holds its lines back: a batch goes out at 100 lines or 200 ms after its first line.
+/// </summary>
+public sealed class StepLog : IAsyncDisposable
+{
+    const int MaxBatch = 100;
+    static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(200);
+
+    readonly Channel<JobLogEntry> lines = Channel.CreateUnbounded<JobLogEntry>(new() { SingleReader = true });
+    readonly RunJobStep step;
+    readonly string? traceId;
+    readonly TimeProvider time;
+    readonly IJobLogWriter writer;
+    readonly ILogger logger;
+    readonly Task pump;
+
+    public StepLog(RunJobStep step, IJobLogWriter writer, TimeProvider time, ILogger logger)
+    {
+        this.step = step;
+        this.writer = writer;
+        this.time = time;
+        this.logger = logger;
+        traceId = TraceIdOf(step.TraceParent);
+        pump = PumpAsync();
+    }
+
+    public void Write(string? op, string level, string text) =>
+        lines.Writer.TryWrite(new JobLogEntry
+        {
+            JobId = step.JobId,
+            Exec = step.Exec,
+            Step = step.Step.Wire(),
+            Op = op,
+            Level = level,
+            Text = text,
+            At = time.GetUtcNow(),
+            TraceId = traceId,
+        });
+
+    public IOpLog ForOp(string op, SecretMask mask) => new OpLog(this, op, mask);
+
+    /// <summary>Writes what is left; the step's outcome is published only after its log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lines.Writer.TryComplete();
+        await pump;
+    }
+
+    async Task PumpAsync()
+    {
+        var reader = lines.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var batch = new List<JobLogEntry>(MaxBatch);
+            using var due = new CancellationTokenSource(MaxDelay, time);
+            while (batch.Count < MaxBatch)
+            {
+                if (reader.TryRead(out var line))
+                    batch.Add(line);
+                else if (!await MoreWithinAsync(reader, due.Token))
+                    break;
+            }
+            await WriteAsync(batch);
+        }
+    }
+
+    static async Task<bool> MoreWithinAsync(ChannelReader<JobLogEntry> reader, CancellationToken due)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(due);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    async Task WriteAsync(List<JobLogEntry> batch)
+    {
+        try
+        {
+            await writer.AppendAsync(batch, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // A lost log batch must not fail a deployment that is otherwise going fine.
+            logger.LogError(e, "Could not write {Count} log lines of job {JobId} step run {StepRunId}", batch.Count, step.JobId, step.StepRunId);
+        }
+    }
+
+    static string? TraceIdOf(string? traceParent) =>
+        traceParent is not null && System.Diagnostics.ActivityContext.TryParse(traceParent, null, out var context)
+            ? context.TraceId.ToHexString()
+            : null;
+
+    sealed class OpLog(StepLog log, string op, SecretMask mask) : IOpLog
+    {
+        public void Write(string level, string text) => log.Write(op, level, mask.Apply(text));
+    }
+}

@@ -1,0 +1,304 @@
+using System.Collections.Concurrent;
+using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Xunit;
+
+namespace JobMonitor.IntegrationTests.Execution;
+
+/// <summary>
+/// A worker host on its own database: the execution part for real, an in-memory bus, a stand-in for the saga's claim
+/// answer, and recorders for what the worker reports.
+/// </summary>
+public sealed class ExecutionHost : IAsyncLifetime
+{
+    IHost? host;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+    public ClaimDesk Claims { get; } = new();
+    public StepReports Reports { get; } = new();
+    public DeliveryCounter Deliveries { get; } = new();
+    public StepRunner Runner => Services.GetRequiredService<StepRunner>();
+    IServiceProvider Services => host?.Services ?? throw new InvalidOperationException("The host is not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await TestServices.CreateDatabaseAsync("execution");
+        Database = NpgsqlDataSource.Create(connectionString);
+        await ApplyMigrationsAsync();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.AddExecution();
+        builder.Services.AddSingleton(Database);
+        builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
+        builder.Services.AddSingleton(Claims);
+        builder.Services.AddSingleton(Reports);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            bus.AddStepWorkers();
+            bus.AddConsumer<StandInClaimResponder>();
+            bus.AddConsumer<StepReportRecorder>();
+            bus.AddConsumeObserver(_ => Deliveries);
+            bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+        });
+        host = builder.Build();
+        await host.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (host is not null)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+        if (Database is not null)
+            await Database.DisposeAsync();
+    }
+
+    static Dictionary<string, string?> Settings()
+    {
+        var scripts = Path.Combine(AppContext.BaseDirectory, "scripts");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Execution:WorkerName"] = "test-worker",
+            ["Execution:MaxConcurrentSteps"] = "4",
+            ["Execution:HeartbeatInterval"] = "00:00:00.200",
+        };
+        foreach (var name in new[] { "streams", "fail", "append", "tree" })
+        {
+            // Through the interpreter, so the tests do not depend on the copied files keeping their executable bit.
+            settings[$"Execution:Scripts:{name}:Path"] = "/bin/sh";
+            settings[$"Execution:Scripts:{name}:Arguments:0"] = Path.Combine(scripts, $"{name}.sh");
+        }
+        return settings;
+    }
+
+    async Task ApplyMigrationsAsync()
+    {
+        var assembly = typeof(ExecutionLedger).Assembly;
+        var scripts = assembly.GetManifestResourceNames()
+            .Where(n => n.EndsWith("0001_jobs_and_log.sql", StringComparison.Ordinal) || n.Contains(".Migrations.001", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var name in scripts)
+        {
+            await using var stream = assembly.GetManifestResourceStream(name)!;
+            using var reader = new StreamReader(stream);
+            await using var command = Database.CreateCommand(await reader.ReadToEndAsync());
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>A job row as the saga would have it before the step is claimed.</summary>
+    public async Task<Guid> CreateJobAsync()
+    {
+        var jobId = Guid.NewGuid();
+        const string sql = """
+            INSERT INTO jobmonitor.jobs (id, version, status, step, key, name, project, environment, type,
+                                         scheduled_at, max_start_at, created_at, updated_at, data)
+            VALUES (@id, 1, 'Ready', 'Pre', @key, 'test', 'shop', 'TEST', 'Normal', now(), now() + interval '1 hour', now(), now(), '{}')
+            """;
+        await using var command = Database.CreateCommand(sql);
+        command.Parameters.AddWithValue("id", jobId);
+        command.Parameters.AddWithValue("key", $"N.TEST-{jobId:N}");
+        await command.ExecuteNonQueryAsync();
+        return jobId;
+    }
+
+    public async Task<RunJobStep> SendAsync(Guid jobId, params OpDefinition[] ops)
+    {
+        var step = new RunJobStep
+        {
+            JobId = jobId,
+            JobKey = $"N.TEST-{jobId:N}",
+            StepRunId = Guid.NewGuid(),
+            Exec = 1,
+            Step = JobStep.Pre,
+            Ops = ops,
+        };
+        await SendAsync(step);
+        return step;
+    }
+
+    public async Task SendAsync(RunJobStep step)
+    {
+        var endpoint = await Services.GetRequiredService<ISendEndpointProvider>()
+            .GetSendEndpoint(new Uri($"queue:{RunJobStepConsumerDefinition.QueueName}"));
+        await endpoint.Send(step);
+    }
+
+    public async Task SetJobStatusAsync(Guid jobId, string status)
+    {
+        await using var command = Database.CreateCommand("UPDATE jobmonitor.jobs SET status = @status WHERE id = @id");
+        command.Parameters.AddWithValue("id", jobId);
+        command.Parameters.AddWithValue("status", status);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<IReadOnlyList<LogLine>> LogOfAsync(Guid jobId)
+    {
+        await using var command = Database.CreateCommand("SELECT step, op, level, text FROM jobmonitor.job_log WHERE job_id = @id ORDER BY seq");
+        command.Parameters.AddWithValue("id", jobId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<LogLine>();
+        while (await reader.ReadAsync())
+            lines.Add(new LogLine(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return lines;
+    }
+
+    public async Task<IReadOnlyList<OpRunRow>> OpRunsOfAsync(Guid stepRunId)
+    {
+        await using var command = Database.CreateCommand(
+            "SELECT op_index, worker, ended_at IS NOT NULL, outcome, error FROM jobmonitor.op_runs WHERE step_run_id = @id ORDER BY op_index");
+        command.Parameters.AddWithValue("id", stepRunId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<OpRunRow>();
+        while (await reader.ReadAsync())
+            rows.Add(new OpRunRow(reader.GetInt32(0), reader.GetString(1), reader.GetBoolean(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        return rows;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, Guid id)
+    {
+        await using var command = Database.CreateCommand(sql);
+        command.Parameters.AddWithValue("id", id);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    /// <summary>Polls until the condition holds; fails the test at the deadline.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"Timed out waiting until {what}");
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+    }
+}
+
+public sealed record LogLine(string Step, string? Op, string Level, string Text);
+
+public sealed record OpRunRow(int Index, string Worker, bool Ended, string? Outcome, string? Error);
+
+/// <summary>How the stand-in saga answers claims: granted unless the job is listed as refused.</summary>
+public sealed class ClaimDesk
+{
+    readonly ConcurrentDictionary<Guid, string> refused = new();
+    int asked;
+
+    public int Asked => Volatile.Read(ref asked);
+
+    public void Refuse(Guid jobId, string reason) => refused[jobId] = reason;
+
+    public string? RefusalFor(Guid jobId)
+    {
+        Interlocked.Increment(ref asked);
+        return refused.TryGetValue(jobId, out var reason) ? reason : null;
+    }
+}
+
+/// <summary>Stands in for the saga: a granted claim sets the job Running with this step run, as the saga does.</summary>
+public sealed class StandInClaimResponder(NpgsqlDataSource database, ClaimDesk desk) : IConsumer<ClaimStepRun>
+{
+    public async Task Consume(ConsumeContext<ClaimStepRun> context)
+    {
+        var claim = context.Message;
+        if (desk.RefusalFor(claim.JobId) is { } reason)
+        {
+            await context.RespondAsync(new StepRunClaimRefused { JobId = claim.JobId, StepRunId = claim.StepRunId, Reason = reason });
+            return;
+        }
+        await using var command = database.CreateCommand(
+            "UPDATE jobmonitor.jobs SET status = 'Running', step_run_id = @run WHERE id = @id");
+        command.Parameters.AddWithValue("id", claim.JobId);
+        command.Parameters.AddWithValue("run", claim.StepRunId);
+        await command.ExecuteNonQueryAsync();
+        await context.RespondAsync(new StepRunClaimed { JobId = claim.JobId, StepRunId = claim.StepRunId });
+    }
+}
+
+public sealed class StepReports
+{
+    public ConcurrentQueue<StepRunFinished> Finished { get; } = new();
+    public ConcurrentQueue<StepRunProgressed> Progressed { get; } = new();
+
+    public IReadOnlyList<StepRunFinished> FinishedOf(Guid stepRunId) => [.. Finished.Where(f => f.StepRunId == stepRunId)];
+
+    public IReadOnlyList<StepRunProgressed> ProgressOf(Guid stepRunId) => [.. Progressed.Where(p => p.StepRunId == stepRunId)];
+
+    public async Task<StepRunFinished> FinishedAsync(Guid stepRunId, TimeSpan? within = null)
+    {
+        await ExecutionHost.WaitUntilAsync(() => Task.FromResult(FinishedOf(stepRunId).Count > 0), $"step run {stepRunId} finished", within);
+        return FinishedOf(stepRunId)[0];
+    }
+}
+
+public sealed class StepReportRecorder(StepReports reports) : IConsumer<StepRunFinished>, IConsumer<StepRunProgressed>
+{
+    public Task Consume(ConsumeContext<StepRunFinished> context)
+    {
+        reports.Finished.Enqueue(context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<StepRunProgressed> context)
+    {
+        reports.Progressed.Enqueue(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Counts RunJobStep deliveries the consumer has finished with (claimed and handed over, or refused).</summary>
+public sealed class DeliveryCounter : IConsumeObserver
+{
+    readonly ConcurrentDictionary<Guid, int> done = new();
+
+    public int DoneFor(Guid stepRunId) => done.GetValueOrDefault(stepRunId);
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.Message is RunJobStep step)
+            done.AddOrUpdate(step.StepRunId, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
+
+/// <summary>Stands in for persistence's log store.</summary>
+public sealed class SqlJobLogWriter(NpgsqlDataSource database) : IJobLogWriter
+{
+    public async Task AppendAsync(IReadOnlyList<JobLogEntry> entries, CancellationToken cancellationToken)
+    {
+        await using var batch = database.CreateBatch();
+        foreach (var e in entries)
+        {
+            var command = new NpgsqlBatchCommand(
+                "INSERT INTO jobmonitor.job_log (job_id, exec, step, op, level, text, at, trace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            command.Parameters.Add(new NpgsqlParameter { Value = e.JobId });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Exec });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Step });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Op ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Level });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.At });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.TraceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,238 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using Xunit;
+
+namespace JobMonitor.IntegrationTests.Execution;
+
+public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<ExecutionHost>
+{
+    static OpDefinition Log(string name, string message, string? level = null) =>
+        new() { Name = name, Kind = OpKind.Log, Params = new OpParams { Message = message, Level = level } };
+
+    static OpDefinition Delay(string name, TimeSpan duration) =>
+        new() { Name = name, Kind = OpKind.Delay, Duration = duration };
+
+    static OpDefinition Script(string name, string script, IReadOnlyList<string>? args = null,
+        IReadOnlyDictionary<string, string>? env = null, OpErrorPolicy onError = OpErrorPolicy.Fail, IReadOnlyList<string>? secret = null) =>
+        new()
+        {
+            Name = name,
+            Kind = OpKind.Script,
+            Params = new OpParams { Script = script, Args = args, Env = env },
+            OnError = onError,
+            Secret = secret ?? [],
+        };
+
+    [Fact]
+    public async Task A_step_of_log_script_and_delay_runs_its_ops_in_order_and_reports_them()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId,
+            Log("greet", "hello from the op", "warn"),
+            Script("build", "streams", ["alpha", "beta"]),
+            Delay("settle", TimeSpan.FromMilliseconds(100)));
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.True(finished.Succeeded, finished.Error);
+        Assert.Equal(["greet", "build", "settle"], finished.Ops.Select(o => o.Name));
+        Assert.All(finished.Ops, o => Assert.Equal(OpOutcomes.Success, o.Outcome));
+        Assert.Equal(["greet", "build"], host.Reports.ProgressOf(step.StepRunId).Select(p => p.Op.Name));
+
+        var opRuns = await host.OpRunsOfAsync(step.StepRunId);
+        Assert.Equal([0, 1, 2], opRuns.Select(r => r.Index));
+        Assert.All(opRuns, r => Assert.True(r.Ended && r.Outcome == OpOutcomes.Success && r.Worker == "test-worker"));
+
+        var log = await host.LogOfAsync(jobId);
+        Assert.All(log, l => Assert.Equal("PRE", l.Step));
+        Assert.Contains(new LogLine("PRE", "greet", "warn", "hello from the op"), log);
+        var started = log.Where(l => l.Text.EndsWith(" started", StringComparison.Ordinal)).Select(l => l.Op);
+        Assert.Equal(["greet", "build", "settle"], started);
+        Assert.Contains(log, l => l.Op == "settle" && l.Text.StartsWith("op settle succeeded in ", StringComparison.Ordinal));
+        Assert.NotNull(await host.ScalarAsync<DateTime?>("SELECT finished_at FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId));
+    }
+
+    [Fact]
+    public async Task Script_stdout_and_stderr_lines_reach_the_job_log_with_secrets_masked()
+    {
+        var jobId = await host.CreateJobAsync();
+        var env = new Dictionary<string, string> { ["TOKEN"] = "tok-123" };
+
+        var step = await host.SendAsync(jobId, Script("build", "streams", ["alpha", "beta"], env, secret: ["TOKEN"]));
+        Assert.True((await host.Reports.FinishedAsync(step.StepRunId)).Succeeded);
+
+        var log = await host.LogOfAsync(jobId);
+        Assert.Contains(new LogLine("PRE", "build", "info", "out: alpha"), log);
+        Assert.Contains(new LogLine("PRE", "build", "warn", "err: beta"), log);
+        Assert.Contains(new LogLine("PRE", "build", "info", "token ***"), log);
+        Assert.DoesNotContain(log, l => l.Text.Contains("tok-123", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_script_fails_the_step_and_later_ops_do_not_run()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Script("deploy", "fail", ["3"]), Log("after", "must not appear"));
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.False(finished.Succeeded);
+        Assert.Contains("script 'fail' exited with code 3", finished.Error, StringComparison.Ordinal);
+        var op = Assert.Single(finished.Ops);
+        Assert.Equal(OpOutcomes.Error, op.Outcome);
+        Assert.Equal("script 'fail' exited with code 3", op.Error);
+        var opRun = Assert.Single(await host.OpRunsOfAsync(step.StepRunId));
+        Assert.Equal(OpOutcomes.Error, opRun.Outcome);
+        var log = await host.LogOfAsync(jobId);
+        Assert.Contains(log, l => l.Op == "deploy" && l.Level == "error" && l.Text.Contains("exited with code 3", StringComparison.Ordinal));
+        Assert.DoesNotContain(log, l => l.Op == "after");
+    }
+
+    [Fact]
+    public async Task An_ignored_failure_is_a_warning_and_the_step_goes_on()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Script("probe", "fail", ["2"], onError: OpErrorPolicy.Ignore), Log("after", "still here"));
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.True(finished.Succeeded, finished.Error);
+        Assert.Equal([OpOutcomes.Warning, OpOutcomes.Success], finished.Ops.Select(o => o.Outcome));
+        Assert.Equal("script 'fail' exited with code 2", finished.Ops[0].Error);
+        Assert.Contains(new LogLine("PRE", "after", "info", "still here"), await host.LogOfAsync(jobId));
+    }
+
+    [Fact]
+    public async Task A_kind_this_worker_cannot_run_fails_the_op_with_a_clear_message()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, new OpDefinition { Name = "call", Kind = OpKind.Http });
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.False(finished.Succeeded);
+        Assert.Equal("op kind http is not supported by this worker yet", Assert.Single(finished.Ops).Error);
+    }
+
+    [Fact]
+    public async Task A_redelivered_step_run_runs_each_op_exactly_once()
+    {
+        var jobId = await host.CreateJobAsync();
+        var sideEffects = Path.Combine(Path.GetTempPath(), $"jm-side-{Guid.NewGuid():N}");
+        var env = new Dictionary<string, string> { ["SIDE_EFFECT_FILE"] = sideEffects };
+        var step = new RunJobStep
+        {
+            JobId = jobId,
+            JobKey = "N.TEST-redelivered",
+            StepRunId = Guid.NewGuid(),
+            Exec = 1,
+            Step = JobStep.Run,
+            Ops = [Script("touch", "append", env: env), Delay("wait", TimeSpan.FromMilliseconds(300)), Script("touch-again", "append", env: env)],
+        };
+
+        // The stand-in grants every claim, as a confused saga might: the ledger alone must keep ops from running twice.
+        await host.SendAsync(step);
+        await host.SendAsync(step);
+        await host.Reports.FinishedAsync(step.StepRunId);
+        await ExecutionHost.WaitUntilAsync(
+            () => Task.FromResult(host.Deliveries.DoneFor(step.StepRunId) == 2 && host.Runner.RunningCount == 0),
+            "both deliveries were handled");
+
+        Assert.Equal(3, (await host.OpRunsOfAsync(step.StepRunId)).Count);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(sideEffects, TestContext.Current.CancellationToken)).Length);
+        Assert.Single(host.Reports.FinishedOf(step.StepRunId));
+        File.Delete(sideEffects);
+    }
+
+    [Fact]
+    public async Task A_refused_claim_runs_nothing()
+    {
+        var jobId = await host.CreateJobAsync();
+        host.Claims.Refuse(jobId, "already claimed by another worker");
+
+        var step = await host.SendAsync(jobId, Log("greet", "must not appear"));
+        await ExecutionHost.WaitUntilAsync(() => Task.FromResult(host.Deliveries.DoneFor(step.StepRunId) == 1), "the delivery was handled");
+
+        Assert.Empty(await host.OpRunsOfAsync(step.StepRunId));
+        Assert.Null(await host.ScalarAsync<Guid?>("SELECT step_run_id FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId));
+        Assert.Empty(await host.LogOfAsync(jobId));
+        Assert.Empty(host.Reports.FinishedOf(step.StepRunId));
+    }
+
+    [Fact]
+    public async Task Canceling_a_step_run_kills_the_script_process_tree()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Script("deploy", "tree"), Log("after", "must not appear"));
+        var pids = await PidsPrintedAsync(jobId);
+        Assert.All(pids, pid => Assert.True(IsAlive(pid), $"pid {pid} should be running before the cancel"));
+
+        Assert.True(host.Runner.Cancel(step.StepRunId));
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.False(finished.Succeeded);
+        Assert.Equal("canceled", Assert.Single(finished.Ops).Error);
+        await ExecutionHost.WaitUntilAsync(() => Task.FromResult(!pids.Any(IsAlive)), "the script and its child are gone", TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(await host.LogOfAsync(jobId), l => l.Text == "must not appear");
+        Assert.Single(await host.OpRunsOfAsync(step.StepRunId));
+    }
+
+    [Fact]
+    public async Task When_the_job_stops_running_mid_step_the_next_op_does_not_run()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Log("first", "one"), Delay("wait", TimeSpan.FromMilliseconds(500)), Log("last", "must not appear"));
+        await ExecutionHost.WaitUntilAsync(async () => (await host.OpRunsOfAsync(step.StepRunId)).Count == 2, "the delay op started");
+        await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
+        await ExecutionHost.WaitUntilAsync(
+            async () => await host.ScalarAsync<DateTime?>("SELECT finished_at FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId) is not null,
+            "the step run ended");
+
+        Assert.Equal([0, 1], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => r.Index));
+        var log = await host.LogOfAsync(jobId);
+        Assert.DoesNotContain(log, l => l.Text == "must not appear");
+        Assert.Contains(log, l => l.Op == "last" && l.Text == "op last not run: the step run is no longer current");
+        Assert.Empty(host.Reports.FinishedOf(step.StepRunId));
+    }
+
+    [Fact]
+    public async Task A_running_step_refreshes_its_heartbeat()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Delay("wait", TimeSpan.FromSeconds(1)));
+        await ExecutionHost.WaitUntilAsync(
+            async () => await host.ScalarAsync<bool?>(
+                "SELECT heartbeat_at > claimed_at + interval '300 milliseconds' FROM jobmonitor.step_runs WHERE step_run_id = @id AND finished_at IS NULL",
+                step.StepRunId) == true,
+            "the heartbeat moved on while the step runs");
+
+        Assert.True((await host.Reports.FinishedAsync(step.StepRunId)).Succeeded);
+    }
+
+    async Task<int[]> PidsPrintedAsync(Guid jobId)
+    {
+        int[] pids = [];
+        await ExecutionHost.WaitUntilAsync(async () =>
+        {
+            var log = await host.LogOfAsync(jobId);
+            pids = [.. log.Select(l => l.Text.Split(' ')).Where(p => p.Length == 2 && p[0] is "child" or "parent").Select(p => int.Parse(p[1]))];
+            return pids.Length == 2;
+        }, "the script printed its pids");
+        return pids;
+    }
+
+    /// <summary>A killed child may linger as a zombie until something reaps it; that is dead all the same.</summary>
+    static bool IsAlive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        if (!File.Exists(stat))
+            return false;
+        var text = File.ReadAllText(stat);
+        var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
+        return state != "Z";
+    }
+}
