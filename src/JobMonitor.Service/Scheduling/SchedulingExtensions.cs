@@ -1,24 +1,89 @@
+using Hangfire;
+using Hangfire.PostgreSql;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Scheduling;
 
 public static class SchedulingExtensions
 {
+    /// <summary>Hangfire on PostgreSQL (schema <c>hangfire</c>) with a server tuned to start trigger jobs on time.</summary>
     public static void AddScheduling(this IHostApplicationBuilder builder)
     {
-        // TODO(scheduling): Hangfire on PostgreSQL, precise trigger.
-        _ = builder;
+        builder.Services.AddOptions<SchedulingOptions>()
+            .BindConfiguration(SchedulingOptions.Section)
+            .Validate(o => o.WorkerCount > 0, "Scheduling:WorkerCount must be positive.")
+            .Validate(o => o.SchedulePollingInterval > TimeSpan.Zero, "Scheduling:SchedulePollingInterval must be positive.")
+            .Validate(o => o.QueuePollInterval >= TimeSpan.FromMilliseconds(50), "Scheduling:QueuePollInterval must be at least 50 ms.")
+            .Validate(o => o.FineWait > TimeSpan.Zero, "Scheduling:FineWait must be positive.")
+            .Validate(o => o.HasWorkableLead,
+                $"Scheduling:LeadTime must be at least SchedulePollingInterval + {SchedulingOptions.StartMargin.TotalMilliseconds} ms (and exceed FineWait), or triggers fire late.")
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobTriggerStore>();
+        builder.Services.AddTransient<JobTriggerFirer>();
+
+        builder.Services.AddHangfire((services, hangfire) =>
+        {
+            var options = services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
+                ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
+            hangfire
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings()
+                .UsePostgreSqlStorage(
+                    bootstrap => bootstrap.UseNpgsqlConnection(connectionString),
+                    new PostgreSqlStorageOptions
+                    {
+                        SchemaName = "hangfire",
+                        PrepareSchemaIfNecessary = true,
+                        EnableLongPolling = options.LongPolling,
+                        QueuePollInterval = options.QueuePollInterval,
+                    });
+        });
+
+        builder.Services.AddHangfireServer((services, server) =>
+        {
+            var options = services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            server.WorkerCount = options.WorkerCount;
+            server.SchedulePollingInterval = options.SchedulePollingInterval;
+            server.Queues = [SchedulingOptions.TriggerQueue, "default"];
+        });
     }
 
+    /// <summary>
+    /// The consumers of <see cref="ArmJobTrigger"/> and <see cref="DisarmJobTriggers"/>, on one endpoint
+    /// (<see cref="TriggerEndpoint"/>) and partitioned by job, so a job's arms and disarms apply in the order sent.
+    /// </summary>
     public static void AddTriggerScheduling(this IBusRegistrationConfigurator bus)
     {
-        // TODO(scheduling): ArmJobTrigger / DisarmJobTriggers consumers.
-        _ = bus;
+        bus.AddConsumer<ArmJobTriggerConsumer>().Endpoint(e => e.Name = TriggerEndpoint);
+        bus.AddConsumer<DisarmJobTriggersConsumer>().Endpoint(e => e.Name = TriggerEndpoint);
+        bus.AddConfigureEndpointsCallback((name, endpoint) =>
+        {
+            if (name != TriggerEndpoint)
+                return;
+            var partitioner = endpoint.CreatePartitioner(16);
+            endpoint.UsePartitioner<ArmJobTrigger>(partitioner, c => c.Message.JobId);
+            endpoint.UsePartitioner<DisarmJobTriggers>(partitioner, c => c.Message.JobId);
+        });
     }
 
+    public const string TriggerEndpoint = "job-triggers";
+
+    /// <summary>The Hangfire dashboard at <c>/hangfire</c>.</summary>
     public static void MapScheduling(this WebApplication app)
     {
-        // TODO(scheduling): /hangfire dashboard.
-        _ = app;
+        var options = app.Services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "JobMonitor",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+            Authorization = [new DashboardAccessFilter(options.Dashboard.AllowRemote)],
+        });
     }
 }

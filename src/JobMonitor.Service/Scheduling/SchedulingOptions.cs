@@ -1,0 +1,44 @@
+namespace JobMonitor.Service.Scheduling;
+
+/// <summary>Hangfire and trigger timing, section <c>Scheduling</c>.</summary>
+public sealed class SchedulingOptions
+{
+    public const string Section = "Scheduling";
+
+    /// <summary>Hangfire queue the trigger jobs run on.</summary>
+    public const string TriggerQueue = "triggers";
+
+    /// <summary>Each trigger holds a worker from its Hangfire due time until its instant (about <see cref="LeadTime"/>).</summary>
+    public int WorkerCount { get; set; } = 40;
+
+    /// <summary>How often Hangfire moves due delayed jobs to their queue (Hangfire's default, 15 s, is far too coarse).</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Fallback queue poll; LISTEN/NOTIFY and in-process signals normally wake a worker at once.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Hangfire NOTIFY/LISTEN so that a job enqueued by another instance is fetched at once.</summary>
+    public bool LongPolling { get; set; } = true;
+
+    /// <summary>
+    /// How long before the instant the Hangfire job is due. Hangfire may start it up to one polling interval late
+    /// (and about a second early, which only lengthens the wait), so the lead must exceed the polling interval.
+    /// </summary>
+    public TimeSpan LeadTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The coarse sleep ends this long before the instant; the rest is waited on the clock.</summary>
+    public TimeSpan FineWait { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    public DashboardSettings Dashboard { get; set; } = new();
+
+    /// <summary>Margin over the polling interval for fetching and starting the job.</summary>
+    internal static readonly TimeSpan StartMargin = TimeSpan.FromMilliseconds(500);
+
+    internal bool HasWorkableLead => LeadTime >= SchedulePollingInterval + StartMargin && LeadTime > FineWait;
+
+    public sealed class DashboardSettings
+    {
+        /// <summary>Until the security work lands, only local requests may open /hangfire unless this is set.</summary>
+        public bool AllowRemote { get; set; }
+    }
+}
