@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Text;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Xunit;
+using Xunit.Sdk;
+
+namespace JobMonitor.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real service, started once in-process against a fresh database and the test RabbitMQ vhost, with the
+/// scripts of tests/JobMonitor.IntegrationTests/scripts configured by file name (<c>fail.sh</c> → script <c>fail</c>).
+/// When PostgreSQL or RabbitMQ is unreachable, every member that needs the host skips the calling test
+/// (in CI, with JOBMONITOR_REQUIRE_SERVICES=1, start-up fails instead): one missing service never hangs a run.
+/// </summary>
+public sealed class ServiceHostFixture : IAsyncLifetime
+{
+    static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    ServiceHostFactory? factory;
+    HttpClient? client;
+    IConnection? rabbit;
+    string? connectionString;
+    string? unavailable;
+
+    /// <summary>Calls the service's HTTP API (in-memory, no port).</summary>
+    public HttpClient Client => Started(client);
+
+    /// <summary>The service's container, to resolve <see cref="NpgsqlDataSource"/>, the bus, options...</summary>
+    public IServiceProvider Services => Started(factory).Services;
+
+    /// <summary>Connection string of the database the service runs on (created for this fixture).</summary>
+    public string ConnectionString => Started(connectionString);
+
+    /// <summary>The AMQP URI (test vhost) the service consumes from.</summary>
+    public static Uri RabbitMq => TestServices.RabbitMq;
+
+    public async ValueTask InitializeAsync()
+    {
+        rabbit = await ConnectRabbitMqAsync();
+        if (rabbit is null)
+            return;
+        try
+        {
+            connectionString = await TestServices.CreateDatabaseAsync("e2e_host");
+        }
+        catch (SkipException e)
+        {
+            unavailable = e.Message;
+            return;
+        }
+
+        factory = new ServiceHostFactory(Settings(connectionString));
+        try
+        {
+            // StartServer runs the hosted services (migrations, bus, Hangfire); bound it so a stuck start fails.
+            await Task.Run(factory.StartServer).WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"The service did not start within {StartTimeout.TotalSeconds} s.");
+        }
+        client = factory.CreateClient();
+
+        // Messages published before the receive endpoints are bound would be dropped by RabbitMQ.
+        var bus = factory.Services.GetRequiredService<IBusControl>();
+        await WaitUntilAsync(
+            () => Task.FromResult(bus.CheckHealth().Status == BusHealthStatus.Healthy),
+            StartTimeout,
+            "the service's bus to connect and bind its endpoints");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client?.Dispose();
+        if (factory is not null)
+            await factory.DisposeAsync();
+        if (rabbit is not null)
+            await rabbit.DisposeAsync();
+        if (connectionString is not null)
+            await DropDatabaseAsync(connectionString);
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="json"/> as a non-.NET upstream system does: the bare message, content type
+    /// application/json, to the exchange named after the contract (e.g. <c>JobMonitor.Contracts:CreateJob</c>).
+    /// Returns once RabbitMQ confirmed it; throws when the exchange does not exist.
+    /// </summary>
+    public async Task PublishRawAsync(string exchange, string json, CancellationToken cancellationToken = default)
+    {
+        var connection = Started(rabbit);
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
+            cancellationToken);
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+        };
+        await channel.BasicPublishAsync(exchange, "", false, properties, Encoding.UTF8.GetBytes(json), cancellationToken);
+    }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> naming
+    /// <paramref name="what"/> when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (!await condition())
+        {
+            if (clock.Elapsed >= timeout)
+                throw new TimeoutException($"Gave up after {timeout.TotalSeconds:0.#} s waiting for {what}.");
+            await Task.Delay(pause);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+        }
+    }
+
+    T Started<T>(T? value) where T : class
+    {
+        if (unavailable is not null)
+            Assert.Skip(unavailable);
+        return value ?? throw new InvalidOperationException("The service host did not start; see the fixture's error.");
+    }
+
+    async Task<IConnection?> ConnectRabbitMqAsync()
+    {
+        var connectionFactory = new ConnectionFactory { Uri = TestServices.RabbitMq, RequestedConnectionTimeout = ConnectTimeout };
+        try
+        {
+            return await connectionFactory.CreateConnectionAsync("jobmonitor-tests");
+        }
+        catch (BrokerUnreachableException e)
+        {
+            var problem = $"RabbitMQ unreachable at {TestServices.RabbitMq.Host}:{TestServices.RabbitMq.Port}" +
+                $"{TestServices.RabbitMq.AbsolutePath}: {e.InnerException?.Message ?? e.Message}";
+            if (TestServices.Required)
+                throw new InvalidOperationException($"RabbitMQ is required (JOBMONITOR_REQUIRE_SERVICES=1). {problem}", e);
+            unavailable = problem;
+            return null;
+        }
+    }
+
+    static Dictionary<string, string> Settings(string postgres)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = postgres,
+            ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMq.ToString(),
+        };
+        var scripts = Path.Combine(AppContext.BaseDirectory, "scripts");
+        if (Directory.Exists(scripts))
+        {
+            foreach (var script in Directory.EnumerateFiles(scripts, "*.sh"))
+                settings[$"Execution:Scripts:{Path.GetFileNameWithoutExtension(script)}:Path"] = script;
+        }
+        return settings;
+    }
+
+    static async Task DropDatabaseAsync(string database)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await using var connection = new NpgsqlConnection(TestServices.PostgresAdmin);
+        await connection.OpenAsync();
+        // FORCE: the service's pooled connections may outlive its host by a moment.
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
