@@ -8,20 +8,18 @@ namespace JobMonitor.IntegrationTests.Infrastructure;
 public sealed class BusProbe<T> : IAsyncDisposable where T : class
 {
     readonly ConcurrentQueue<T> _heard = new();
-    HostReceiveEndpointHandle? _handle;
+    readonly HostReceiveEndpointHandle _handle;
 
-    public static async Task<BusProbe<T>> ListenAsync(IServiceProvider services)
+    internal BusProbe(IBus bus)
     {
-        var probe = new BusProbe<T>();
-        var bus = services.GetRequiredService<IBus>();
-        probe._handle = bus.ConnectReceiveEndpoint(e => e.Handler<T>(context =>
+        _handle = bus.ConnectReceiveEndpoint(e => e.Handler<T>(context =>
         {
-            probe._heard.Enqueue(context.Message);
+            _heard.Enqueue(context.Message);
             return Task.CompletedTask;
         }));
-        await probe._handle.Ready;
-        return probe;
     }
+
+    internal Task Ready => _handle.Ready;
 
     public async Task<T> WaitForAsync(Func<T, bool> match, string what, TimeSpan? timeout = null)
     {
@@ -32,9 +30,15 @@ public sealed class BusProbe<T> : IAsyncDisposable where T : class
         return found!;
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await _handle.StopAsync();
+}
+
+public static class BusProbe
+{
+    public static async Task<BusProbe<T>> ListenAsync<T>(IServiceProvider services) where T : class
     {
-        if (_handle is not null)
-            await _handle.StopAsync();
+        var probe = new BusProbe<T>(services.GetRequiredService<IBus>());
+        await probe.Ready;
+        return probe;
     }
 }

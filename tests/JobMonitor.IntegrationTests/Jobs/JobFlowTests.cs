@@ -94,7 +94,7 @@ public sealed class JobFlowTests(ServiceHostFixture host)
     {
         var jobId = Guid.NewGuid();
         var json = JobApi.CreateJson(jobId, Guid.NewGuid(), ThreeSteps);
-        await using var accepted = await BusProbe<JobCommandAccepted>.ListenAsync(host.Services);
+        await using var accepted = await BusProbe.ListenAsync<JobCommandAccepted>(host.Services);
 
         await Task.WhenAll(host.PublishRawAsync(CreateExchange, json), host.PublishRawAsync(CreateExchange, json));
 
@@ -107,14 +107,14 @@ public sealed class JobFlowTests(ServiceHostFixture host)
 
     public static TheoryData<string, string, string> InvalidCreates => new()
     {
-        { """ "name": "", "project": "shop", "environment": "PROD", "pipeline": {{OK}} """, "missing_field", "name" },
-        { """ "name": "x", "environment": "PROD", "pipeline": {{OK}} """, "missing_field", "project" },
-        { """ "name": "x", "project": "shop", "pipeline": {{OK}} """, "missing_field", "environment" },
+        { """ "name": "", "project": "shop", "environment": "PROD", "pipeline": %OK% """, "missing_field", "name" },
+        { """ "name": "x", "environment": "PROD", "pipeline": %OK% """, "missing_field", "project" },
+        { """ "name": "x", "project": "shop", "pipeline": %OK% """, "missing_field", "environment" },
         { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": { "pre": [], "run": [] } """, "empty_pipeline", "pipeline" },
         { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": { "run": [{ "name": "a", "kind": "teleport" }] } """, "unknown_op_kind", "pipeline.run[0].kind" },
-        { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": {{OK}}, "scheduledAt": "next tuesday" """, "invalid_date", "scheduledAt" },
-        { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": {{OK}}, "maxStartAt": "2026-12-01 22:00" """, "invalid_date", "maxStartAt" },
-        { $$""" "name": "{{new string('n', 5000)}}", "project": "shop", "environment": "PROD", "pipeline": {{OK}} """, "field_too_long", "name" },
+        { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": %OK%, "scheduledAt": "next tuesday" """, "invalid_date", "scheduledAt" },
+        { """ "name": "x", "project": "shop", "environment": "PROD", "pipeline": %OK%, "maxStartAt": "2026-12-01 22:00" """, "invalid_date", "maxStartAt" },
+        { $$""" "name": "{{new string('n', 5000)}}", "project": "shop", "environment": "PROD", "pipeline": %OK% """, "field_too_long", "name" },
     };
 
     [Theory]
@@ -123,8 +123,8 @@ public sealed class JobFlowTests(ServiceHostFixture host)
     {
         var jobId = Guid.NewGuid();
         var commandId = Guid.NewGuid();
-        await using var rejected = await BusProbe<JobCommandRejected>.ListenAsync(host.Services);
-        var body = fields.Replace("{{OK}}", """{ "run": [{ "name": "a", "kind": "log", "params": { "message": "m" } }] }""", StringComparison.Ordinal);
+        await using var rejected = await BusProbe.ListenAsync<JobCommandRejected>(host.Services);
+        var body = fields.Replace("%OK%", """{ "run": [{ "name": "a", "kind": "log", "params": { "message": "m" } }] }""", StringComparison.Ordinal);
 
         await host.PublishRawAsync(CreateExchange, $$"""{ "jobId": "{{jobId}}", "commandId": "{{commandId}}", "requestedBy": "ci-bot", {{body}} }""");
 
@@ -151,7 +151,7 @@ public sealed class JobFlowTests(ServiceHostFixture host)
         await host.PublishRawAsync(CreateExchange, JobApi.CreateJson(jobId, Guid.NewGuid(), ThreeSteps));
 
         await _jobs.WaitForStatusAsync(jobId, "Finished");
-        IReadOnlyDictionary<string, object?>? headers = null;
+        Dictionary<string, object?>? headers = null;
         await ServiceHostFixture.WaitUntilAsync(async () =>
         {
             // The error queue belongs to the test vhost: whatever else is there is left over from earlier runs.
