@@ -1,0 +1,48 @@
+using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.Service.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Xunit;
+
+namespace JobMonitor.IntegrationTests.Persistence;
+
+public sealed class AddPersistenceTests
+{
+    [Fact]
+    public async Task Starting_the_host_creates_and_migrates_the_configured_database()
+    {
+        await TestServices.RequirePostgresAsync();
+        var name = $"jm_host_{Guid.NewGuid():N}"[..40];
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["ConnectionStrings:Postgres"] =
+            new NpgsqlConnectionStringBuilder(TestServices.PostgresAdmin) { Database = name }.ConnectionString;
+        builder.AddPersistence();
+
+        using var host = builder.Build();
+        await host.StartAsync(Cancellation);
+        try
+        {
+            var logWriter = host.Services.GetRequiredService<IJobLogWriter>();
+            Assert.Same(host.Services.GetRequiredService<JobLogStore>(), logWriter);
+            var key = await host.Services.GetRequiredService<JobKeyAllocator>().NextAsync(Service.Jobs.JobType.Normal, "dev", Cancellation);
+            Assert.Equal("N.DEV-00000001", key);
+        }
+        finally
+        {
+            await host.StopAsync(Cancellation);
+        }
+    }
+
+    [Fact]
+    public void A_missing_connection_string_is_reported_by_name()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+
+        var error = Assert.Throws<InvalidOperationException>(builder.AddPersistence);
+
+        Assert.Contains("ConnectionStrings:Postgres", error.Message, StringComparison.Ordinal);
+    }
+
+    static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+}

@@ -1,0 +1,115 @@
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using MassTransit;
+using Xunit;
+
+namespace JobMonitor.IntegrationTests.Persistence;
+
+/// <summary>The repository's unit of work without a bus: the optimistic concurrency rules themselves.</summary>
+public sealed class JobSagaTransactionTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+{
+    [Fact]
+    public async Task Saving_a_stale_version_throws_ConcurrencyException_and_stores_nothing()
+    {
+        var dataSource = await database.DataSourceAsync();
+        var job = NewJob();
+        await using (var create = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            Assert.True(await create.TryInsertAsync(job, Cancellation));
+            await create.CommitAsync();
+        }
+
+        await using (var first = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        await using (var second = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            var winner = (await first.LoadAsync(job.CorrelationId, Cancellation))!;
+            var loser = (await second.LoadAsync(job.CorrelationId, Cancellation))!;
+            winner.Owner = "winner";
+            await first.UpdateAsync(winner, Cancellation);
+            await first.CommitAsync();
+
+            loser.Owner = "loser";
+            loser.PendingLog.Add(Line(loser, "lost"));
+            var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => second.UpdateAsync(loser, Cancellation));
+            Assert.Equal(job.CorrelationId, conflict.CorrelationId);
+            Assert.Single(loser.PendingLog);
+        }
+
+        var stored = await new JobReadStore(dataSource).GetAsync(job.CorrelationId, Cancellation);
+        Assert.Equal(("winner", 2), (stored?.Owner, stored?.Version));
+        Assert.Empty(await new JobLogStore(dataSource).ReadAsync(job.CorrelationId, 0, 10, Cancellation));
+    }
+
+    [Fact]
+    public async Task Inserting_an_existing_job_is_refused_and_its_log_lines_are_rolled_back()
+    {
+        var dataSource = await database.DataSourceAsync();
+        var job = NewJob();
+        await using (var create = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            job.PendingLog.Add(Line(job, "first"));
+            await create.InsertAsync(job, Cancellation);
+            await create.CommitAsync();
+        }
+        Assert.Empty(job.PendingLog);
+
+        var twin = NewJob(job.CorrelationId);
+        twin.PendingLog.Add(Line(twin, "second"));
+        await using (var again = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            await Assert.ThrowsAsync<ConcurrencyException>(() => again.InsertAsync(twin, Cancellation));
+            Assert.False(await again.TryInsertAsync(twin, Cancellation));
+        }
+
+        var lines = await new JobLogStore(dataSource).ReadAsync(job.CorrelationId, 0, 10, Cancellation);
+        Assert.Equal(["first"], lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Deleting_a_stale_version_throws_ConcurrencyException()
+    {
+        var dataSource = await database.DataSourceAsync();
+        var job = NewJob();
+        await using (var create = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            await create.InsertAsync(job, Cancellation);
+            await create.CommitAsync();
+        }
+
+        job.Version = 0;
+        await using var delete = await JobSagaTransaction.BeginAsync(dataSource, Cancellation);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => delete.DeleteAsync(job, Cancellation));
+    }
+
+    static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    internal static DeploymentJobState NewJob(Guid? id = null, DateTimeOffset? createdAt = null)
+    {
+        var jobId = id ?? Guid.NewGuid();
+        var now = createdAt ?? DateTimeOffset.UtcNow;
+        return new DeploymentJobState
+        {
+            CorrelationId = jobId,
+            CurrentState = JobStatus.Ready,
+            Key = $"N.TEST-{jobId:N}",
+            Name = "direct",
+            Project = "proj",
+            Environment = "test",
+            Type = JobType.Normal,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ScheduledAt = now,
+            MaxStartAt = now.AddHours(1),
+        };
+    }
+
+    static JobLogEntry Line(DeploymentJobState job, string text) => new()
+    {
+        JobId = job.CorrelationId,
+        Exec = 0,
+        Step = "Init",
+        Level = "info",
+        Text = text,
+        At = DateTimeOffset.UtcNow,
+    };
+}
