@@ -1,3 +1,4 @@
+using System.Net;
 using JobMonitor.Service.Scheduling;
 using Xunit;
 
@@ -123,6 +124,18 @@ public sealed class JobTriggerSchedulingTests(SchedulingFixture fixture, ITestOu
         Assert.Contains($"{arm.JobKey} RunGate", page, StringComparison.Ordinal);
         Assert.Contains("JobMonitor", page, StringComparison.Ordinal);
         await fixture.Bus.Publish(new DisarmJobTriggers { JobId = arm.JobId }, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task The_dashboard_refuses_remote_requests_by_default()
+    {
+        using var client = fixture.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/hangfire", UriKind.Relative));
+        request.Headers.Add(SchedulingFixture.RemoteAddressHeader, "203.0.113.7");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.True(response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"remote request got {response.StatusCode}");
     }
 
     static ArmJobTrigger Arm(DateTimeOffset dueAt, int token) => new()

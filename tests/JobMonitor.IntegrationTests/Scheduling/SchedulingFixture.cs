@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Net;
 using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,8 @@ namespace JobMonitor.IntegrationTests.Scheduling;
 public sealed class SchedulingFixture : IAsyncLifetime
 {
     static readonly string[] Migrations = ["0001_", "0020_"];
+
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
 
     WebApplication? app;
 
@@ -45,6 +49,9 @@ public sealed class SchedulingFixture : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = ConnectionString,
+            // One instance enqueues and runs everything here, and Hangfire wakes its own workers in-process; LISTEN
+            // would hold a connection per idle worker on the PostgreSQL server the whole test run shares.
+            ["Scheduling:LongPolling"] = "false",
         });
         builder.Services.AddSingleton(DataSource);
         builder.Services.AddSingleton(this);
@@ -56,6 +63,13 @@ public sealed class SchedulingFixture : IAsyncLifetime
         });
 
         app = builder.Build();
+        // TestServer has no network peer; this header lets a test pose as a remote client of the dashboard.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue(RemoteAddressHeader, out var remote))
+                context.Connection.RemoteIpAddress = IPAddress.Parse(remote.ToString());
+            return next(context);
+        });
         app.MapScheduling();
         await app.StartAsync();
     }
