@@ -25,7 +25,7 @@ public sealed class AddPersistenceTests
         {
             var logWriter = host.Services.GetRequiredService<IJobLogWriter>();
             Assert.Same(host.Services.GetRequiredService<JobLogStore>(), logWriter);
-            var key = await host.Services.GetRequiredService<JobKeyAllocator>().NextAsync(Service.Jobs.JobType.Normal, "dev", Cancellation);
+            var key = await host.Services.GetRequiredService<Service.Jobs.IJobKeyAllocator>().NextAsync(Service.Jobs.JobType.Normal, "dev", Cancellation);
             Assert.Equal("N.DEV-00000001", key);
         }
         finally
