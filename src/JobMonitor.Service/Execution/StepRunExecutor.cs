@@ -54,8 +54,8 @@ public sealed class StepRunExecutor(
                 await heartbeatStop.CancelAsync();
                 await heartbeat;
             }
-            await ledger.FinishStepAsync(step.StepRunId, CancellationToken.None);
         }
+        await FinishAsync(step);
 
         if (!end.Report)
             return;
@@ -161,6 +161,19 @@ public sealed class StepRunExecutor(
         {
             logger.LogError(e, "Op {Op} of step run {StepRunId} threw", execution.Op.Name, execution.StepRunId);
             return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    async Task FinishAsync(RunJobStep step)
+    {
+        try
+        {
+            await ledger.FinishStepAsync(step.StepRunId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The outcome still goes to the saga; a step run left unfinished here only looks stale to the abend detector.
+            logger.LogError(e, "Could not mark step run {StepRunId} of job {JobKey} finished", step.StepRunId, step.JobKey);
         }
     }
 

@@ -47,6 +47,7 @@ public sealed class ExecutionHost : IAsyncLifetime
             bus.AddConsumer<StandInClaimResponder>();
             bus.AddConsumer<StepReportRecorder>();
             bus.AddConsumeObserver(_ => Deliveries);
+            bus.AddPublishObserver(_ => Reports);
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
         host = builder.Build();
@@ -229,9 +230,11 @@ public sealed class StandInClaimResponder(NpgsqlDataSource database, ClaimDesk d
     }
 }
 
-public sealed class StepReports
+/// <summary>What the worker reported: as consumed, and as published (which a stopping in-memory bus may not deliver).</summary>
+public sealed class StepReports : IPublishObserver
 {
     public ConcurrentQueue<StepRunFinished> Finished { get; } = new();
+    public ConcurrentQueue<StepRunFinished> PublishedFinished { get; } = new();
     public ConcurrentQueue<StepRunProgressed> Progressed { get; } = new();
 
     public IReadOnlyList<StepRunFinished> FinishedOf(Guid stepRunId) => [.. Finished.Where(f => f.StepRunId == stepRunId)];
@@ -243,6 +246,17 @@ public sealed class StepReports
         await ExecutionHost.WaitUntilAsync(() => Task.FromResult(FinishedOf(stepRunId).Count > 0), $"step run {stepRunId} finished", within);
         return FinishedOf(stepRunId)[0];
     }
+
+    public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task PostPublish<T>(PublishContext<T> context) where T : class
+    {
+        if (context.Message is StepRunFinished finished)
+            PublishedFinished.Enqueue(finished);
+        return Task.CompletedTask;
+    }
+
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }
 
 public sealed class StepReportRecorder(StepReports reports) : IConsumer<StepRunFinished>, IConsumer<StepRunProgressed>
