@@ -11,6 +11,10 @@ public sealed record RunJobStep
     public required int Exec { get; init; }
     public required JobStep Step { get; init; }
     public required IReadOnlyList<OpDefinition> Ops { get; init; }
+
+    /// <summary>Index of the first op to run; the ops before it already ran (a trap answered with retry or skip).</summary>
+    public int FirstOp { get; init; }
+
     public string? TraceParent { get; init; }
 }
 
@@ -42,7 +46,7 @@ public sealed record OpResult
     public required int Index { get; init; }
     public required string Name { get; init; }
 
-    /// <summary>success, warning (failed with onError ignore), error, skipped.</summary>
+    /// <summary>success, warning (failed with onError ignore), error, trapped (failed with onError trap), skipped.</summary>
     public required string Outcome { get; init; }
 
     public required DateTimeOffset StartedAt { get; init; }
@@ -66,4 +70,24 @@ public sealed record StepRunFinished
     public required bool Succeeded { get; init; }
     public required IReadOnlyList<OpResult> Ops { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>Set when the step stopped at an op with onError trap: the job waits for a person.</summary>
+    public int? TrappedOp { get; init; }
+}
+
+/// <summary>Saga → every service instance: stop this step run now (the job was canceled); kill its processes.</summary>
+public sealed record StepRunCanceled
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required string Reason { get; init; }
+}
+
+/// <summary>Abend detector → saga: the worker running this step run stopped heartbeating (its process is gone).</summary>
+public sealed record StepRunAbandoned
+{
+    public required Guid JobId { get; init; }
+    public required Guid StepRunId { get; init; }
+    public required string Worker { get; init; }
+    public required DateTimeOffset LastHeartbeatAt { get; init; }
 }
