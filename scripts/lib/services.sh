@@ -58,7 +58,9 @@ jm_apt_ensure() {
         fi
     done
     jm_log "installing ${missing[*]}"
-    jm_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}")
+    # Old package lists name files the mirror no longer has: refresh them once and retry.
+    jm_root "${install[@]}" >&2 || { jm_root apt-get update -qq && jm_root "${install[@]}" >&2; }
 }
 
 jm_docker_available() { command -v docker >/dev/null && docker info >/dev/null 2>&1; }
