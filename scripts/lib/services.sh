@@ -97,6 +97,15 @@ jm_postgres_local_start() {
         line="$(pg_lsclusters -h | head -n 1)"
     fi
     read -r version _ port status _ <<<"$line"
+    # The test suite runs several service hosts side by side, each with its Npgsql pools and Hangfire workers:
+    # Debian's default of 100 connections is too few.
+    if [ "$(pg_conftool -s "$version" main show max_connections 2>/dev/null || echo 100)" -lt 300 ]; then
+        jm_root pg_conftool "$version" main set max_connections 300
+        if [ "$status" = online ]; then
+            jm_log "restarting PostgreSQL $version to raise max_connections"
+            jm_root pg_ctlcluster "$version" main restart
+        fi
+    fi
     if [ "$status" != online ]; then
         jm_log "starting PostgreSQL $version on port $port"
         jm_root pg_ctlcluster "$version" main start

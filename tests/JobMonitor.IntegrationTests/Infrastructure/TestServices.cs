@@ -33,7 +33,8 @@ public static class TestServices
     public static async Task<string> CreateDatabaseAsync(string purpose)
     {
         await RequirePostgresAsync();
-        var name = $"jm_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var name = $"jm_{purpose}_{Guid.NewGuid():N}";
+        name = name[..Math.Min(name.Length, 40)].ToLowerInvariant();
         await using var connection = new NpgsqlConnection(PostgresAdmin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
