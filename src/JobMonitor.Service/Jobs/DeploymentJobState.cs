@@ -45,6 +45,29 @@ public sealed class DeploymentJobState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Bumped each time the RUN gate trigger is armed; a fired trigger with an older token is stale.</summary>
     public int RunGateToken { get; set; }
 
+    /// <summary>Bumped each time the max-start (expiry) trigger is armed.</summary>
+    public int MaxStartToken { get; set; }
+
+    /// <summary>True once a Hangfire trigger may exist for the job; ending the job then disarms them.</summary>
+    public bool TriggersArmed { get; set; }
+
+    /// <summary>Bumped each time a trap time-out is armed.</summary>
+    public int TrapToken { get; set; }
+
+    /// <summary>The step an execution started from (a rerun of RUN does not redo PRE): progress counts from it.</summary>
+    public JobStep ExecStartStep { get; set; } = JobStep.Pre;
+
+    /// <summary>Execution whose RUN has been approved (approval is asked again when PRE is rerun).</summary>
+    public int? ApprovedExec { get; set; }
+
+    public List<ApprovalRecord> Approvals { get; set; } = [];
+
+    /// <summary>The trapped op waiting for a person, if any.</summary>
+    public TrapRecord? Trap { get; set; }
+
+    /// <summary>Rollback steps still to run after a failure, earliest step first.</summary>
+    public List<JobStep> PendingRollback { get; set; } = [];
+
     /// <summary>True once an op failed in the current execution: the job ends in Error whatever POST does.</summary>
     public bool Failed { get; set; }
 
@@ -60,6 +83,53 @@ public sealed class DeploymentJobState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Log lines written in the same transaction as this state change, then cleared.</summary>
     [JsonIgnore]
     public List<JobLogEntry> PendingLog { get; } = [];
+
+    /// <summary>Audit entries written in the same transaction as this state change; they outlive the job.</summary>
+    [JsonIgnore]
+    public List<AuditEntry> PendingAudit { get; } = [];
+}
+
+public sealed class ApprovalRecord
+{
+    public int Exec { get; set; }
+    public string User { get; set; } = "";
+
+    /// <summary>approved or rejected.</summary>
+    public string Decision { get; set; } = "";
+
+    public string? Comment { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+public sealed class TrapRecord
+{
+    public JobStep Step { get; set; }
+    public int OpIndex { get; set; }
+    public string OpName { get; set; } = "";
+    public string? Error { get; set; }
+    public DateTimeOffset TrappedAt { get; set; }
+
+    /// <summary>When the time-out action applies; null while paused or when the op has no time-out.</summary>
+    public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>Time left when the counter was paused.</summary>
+    public TimeSpan? Remaining { get; set; }
+
+    public TrapTimeoutAction TimeoutAction { get; set; }
+}
+
+/// <summary>One operator action on a job: who, when, what, with which comment, from which status.</summary>
+public sealed record AuditEntry
+{
+    public required Guid JobId { get; init; }
+    public required string JobKey { get; init; }
+    public required Guid CommandId { get; init; }
+    public required string Action { get; init; }
+    public required string User { get; init; }
+    public string? Comment { get; init; }
+    public required string FromStatus { get; init; }
+    public required string ToStatus { get; init; }
+    public required DateTimeOffset At { get; init; }
 }
 
 public sealed class StepRecord

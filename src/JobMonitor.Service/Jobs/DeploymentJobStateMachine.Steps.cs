@@ -55,7 +55,8 @@ public sealed partial class DeploymentJobStateMachine
             Version = job.Version + 1,
         });
 
-        // INIT passes to PRE at once.
+        // INIT passes to PRE at once. The max-start trigger is armed when the job starts waiting (RUN gate, approval):
+        // a job that never waits needs no Hangfire job, and the RUN gate itself refuses to start after maxStartAt.
         await StartStepAsync(context, JobStep.Pre);
     }
 
@@ -107,7 +108,8 @@ public sealed partial class DeploymentJobStateMachine
         if (job.Step == JobStep.Run)
             JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
 
-        await MoveToAsync(context, Running);
+        if (!IsRollback(job.Step))
+            await MoveToAsync(context, Running);
         await context.Publish(new JobStepStarted
         {
             JobId = job.CorrelationId,
@@ -153,8 +155,10 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);
         record.EndedAt = now;
-        record.Outcome = !message.Succeeded ? "error" : record.Ops.Any(o => o.Outcome == "warning") ? "warning" : "success";
-        if (!message.Succeeded)
+        record.Outcome = message.TrappedOp is not null ? "trapped"
+            : !message.Succeeded ? "error"
+            : record.Ops.Any(o => o.Outcome == "warning") ? "warning" : "success";
+        if (!message.Succeeded && message.TrappedOp is null)
         {
             job.Failed = true;
             job.LastError = message.Error;
@@ -173,28 +177,41 @@ public sealed partial class DeploymentJobStateMachine
             EndedAt = now,
             Error = message.Error,
         });
-        await StepEndedAsync(context, job.Step);
-    }
-
-    async Task OnTriggerAsync(BehaviorContext<DeploymentJobState, JobTriggerFired> context)
-    {
-        var job = context.Saga;
-        var message = context.Message;
-        if (message.Kind != JobTriggerKind.RunGate || message.Token != job.RunGateToken || !WaitingAtRunGate(job))
+        if (message.TrappedOp is { } trappedOp)
+        {
+            await TrapAsync(context, trappedOp, message.Error, now);
             return;
-        await OpenRunGateAsync(context);
+        }
+        await StepEndedAsync(context, job.Step);
     }
 
     /// <summary>Moves past a step that ended (or had no ops).</summary>
     async Task StepEndedAsync(BehaviorContext<DeploymentJobState> context, JobStep step)
     {
         var job = context.Saga;
+        job.StepRunId = null;
+        job.ClaimedBy = null;
+        if (step == JobStep.Pre)
+            job.Natures = _natures.Classify(job.Revisions);
+        if (job.Failed && step is JobStep.Pre or JobStep.Run && job.PendingRollback.Count == 0 && !IsRollback(step))
+            job.PendingRollback.AddRange(RollbackSteps(job));
+
         switch (step)
         {
+            case JobStep.Pre or JobStep.Run or JobStep.RollbackPre or JobStep.RollbackRun when job.PendingRollback.Count > 0:
+                var next = job.PendingRollback[0];
+                job.PendingRollback.RemoveAt(0);
+                await StartStepAsync(context, next);
+                break;
+            case JobStep.Pre when !job.Failed && ApprovalOwed(job):
+                Log(job, "info", "waiting for approval");
+                await MoveToAsync(context, WaitingForApproval);
+                await ArmMaxStartAsync(context);
+                break;
             case JobStep.Pre when !job.Failed:
                 await OpenRunGateAsync(context);
                 break;
-            case JobStep.Pre or JobStep.Run:
+            case JobStep.Pre or JobStep.Run or JobStep.RollbackPre or JobStep.RollbackRun:
                 await StartStepAsync(context, JobStep.Post);
                 break;
             default:
@@ -202,6 +219,26 @@ public sealed partial class DeploymentJobStateMachine
                 break;
         }
     }
+
+    /// <summary>The rollback steps owed after a failure: those whose step ran an op marked needsRollback, PRE first.</summary>
+    static IEnumerable<JobStep> RollbackSteps(DeploymentJobState job)
+    {
+        foreach (var (step, rollback) in new[] { (JobStep.Pre, JobStep.RollbackPre), (JobStep.Run, JobStep.RollbackRun) })
+        {
+            var ops = job.Pipeline.OpsOf(step);
+            var ran = job.Steps.Where(s => s.Exec == job.Exec && s.Step == step)
+                .SelectMany(s => s.Ops)
+                .Any(o => o.StartedAt is not null && o.Index < ops.Count && ops[o.Index].NeedsRollback);
+            if (ran && job.Pipeline.OpsOf(rollback).Count > 0)
+                yield return rollback;
+        }
+    }
+
+    /// <summary>A PRE with approval ops asks for approval once per execution that ran PRE.</summary>
+    static bool ApprovalOwed(DeploymentJobState job) =>
+        job.Pipeline.Pre.Any(op => op.Kind == OpKind.Approval) && job.ApprovedExec != job.Exec;
+
+    static bool IsRollback(JobStep step) => step is JobStep.RollbackPre or JobStep.RollbackRun;
 
     /// <summary>RUN starts at scheduledAt, never before, and not after maxStartAt.</summary>
     async Task OpenRunGateAsync(BehaviorContext<DeploymentJobState> context)
@@ -222,9 +259,11 @@ public sealed partial class DeploymentJobStateMachine
         job.Step = JobStep.Run;
         job.StepRunId = null;
         job.ClaimedBy = null;
+        job.EndedAt = null;
         job.RunGateToken++;
         Log(job, "info", $"RUN waits for its scheduled date {job.ScheduledAt:O}");
         await MoveToAsync(context, Ready);
+        await ArmMaxStartAsync(context);
         await context.Publish(new ArmJobTrigger
         {
             JobId = job.CorrelationId,
@@ -235,14 +274,14 @@ public sealed partial class DeploymentJobStateMachine
         });
     }
 
-    async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step)
+    async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step, int firstOp = 0)
     {
         var job = context.Saga;
         var ops = job.Pipeline.OpsOf(step);
         job.Step = step;
-        if (ops.Count == 0)
+        if (firstOp >= ops.Count)
         {
-            // Nothing to run: the step is recorded as skipped and the job moves on at once.
+            // Nothing (left) to run: the step is recorded as skipped and the job moves on at once.
             job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = "skipped" });
             await StepEndedAsync(context, step);
             return;
@@ -255,9 +294,11 @@ public sealed partial class DeploymentJobStateMachine
             Exec = job.Exec,
             Step = step,
             StepRunId = job.StepRunId.Value,
-            Ops = ops.Select((op, i) => new OpRecord { Index = i, Name = op.Name, Kind = op.Kind.ToString().ToLowerInvariant() }).ToList(),
+            Ops = ops.Select((op, i) => new OpRecord { Index = i, Name = op.Name, Kind = op.Kind.ToString().ToLowerInvariant() })
+                .Where(op => op.Index >= firstOp)
+                .ToList(),
         });
-        await MoveToAsync(context, Ready);
+        await MoveToAsync(context, IsRollback(step) ? Rollback : Ready);
         await context.Publish(new RunJobStep
         {
             JobId = job.CorrelationId,
@@ -266,6 +307,7 @@ public sealed partial class DeploymentJobStateMachine
             Exec = job.Exec,
             Step = step,
             Ops = ops,
+            FirstOp = firstOp,
             TraceParent = job.TraceParent,
         });
     }
@@ -280,7 +322,7 @@ public sealed partial class DeploymentJobStateMachine
         job.Progress = 1;
         Log(job, job.Failed ? "error" : "info", job.Failed ? $"job ended in Error: {job.LastError}" : "job finished");
         await MoveToAsync(context, job.Failed ? Error : Finished);
-        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
+        await DisarmTriggersAsync(context);
     }
 
     async Task ExpireAsync(BehaviorContext<DeploymentJobState> context, DateTimeOffset now)
@@ -293,7 +335,7 @@ public sealed partial class DeploymentJobStateMachine
             ? $"expired: scheduled date {job.ScheduledAt:O} is after the max start date {job.MaxStartAt:O}"
             : $"expired: RUN had not started by the max start date {job.MaxStartAt:O}");
         await MoveToAsync(context, Expired);
-        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
+        await DisarmTriggersAsync(context);
     }
 
     static async Task RecordOpsAsync<T>(BehaviorContext<DeploymentJobState, T> context, IReadOnlyList<OpResult> results)

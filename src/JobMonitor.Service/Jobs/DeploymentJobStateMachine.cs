@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs.Natures;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -7,18 +8,21 @@ using Microsoft.Extensions.Options;
 namespace JobMonitor.Service.Jobs;
 
 /// <summary>
-/// Owns a deployment job from INIT to END. Declares who may do what in which status; the step and gate logic lives
-/// in the partial files beside this one.
+/// Owns a deployment job from INIT to END. Declares what the job listens to in which status; the step, command and
+/// trigger logic lives in the partial files beside this one. Which command is allowed when is
+/// <see cref="JobCommandRules" />.
 /// </summary>
 public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<DeploymentJobState>
 {
     readonly TimeProvider _clock;
     readonly JobOptions _options;
+    readonly NatureClassifier _natures;
 
-    public DeploymentJobStateMachine(TimeProvider clock, IOptions<JobOptions> options)
+    public DeploymentJobStateMachine(TimeProvider clock, IOptions<JobOptions> options, NatureClassifier natures)
     {
         _clock = clock;
         _options = options.Value;
+        _natures = natures;
 
         InstanceState(x => x.CurrentState);
 
@@ -33,21 +37,19 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
                 Reason = "the job does not exist",
             })));
         });
-        Event(() => OpProgressed, e =>
-        {
-            e.CorrelateById(m => m.Message.JobId);
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => StepRunEnded, e =>
-        {
-            e.CorrelateById(m => m.Message.JobId);
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => TriggerFired, e =>
-        {
-            e.CorrelateById(m => m.Message.JobId);
-            e.OnMissingInstance(m => m.Discard());
-        });
+        InternalEvent(() => OpProgressed, m => m.Message.JobId);
+        InternalEvent(() => StepRunEnded, m => m.Message.JobId);
+        InternalEvent(() => StepRunLost, m => m.Message.JobId);
+        InternalEvent(() => TriggerFired, m => m.Message.JobId);
+        CommandEvent(() => ApproveRequested);
+        CommandEvent(() => RejectRequested);
+        CommandEvent(() => RescheduleRequested);
+        CommandEvent(() => RerunRequested);
+        CommandEvent(() => CancelRequested);
+        CommandEvent(() => DeleteRequested);
+        CommandEvent(() => TrapResponded);
+        CommandEvent(() => TrapPauseRequested);
+        CommandEvent(() => TrapResumeRequested);
 
         // Internal events that arrive after the job moved on (a late step result, a stale trigger) change nothing.
         OnUnhandledEvent(x => x.Ignore());
@@ -55,20 +57,47 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         Initially(
             When(Opened).ThenAsync(OpenAsync));
 
-        During(Ready,
-            When(ClaimRequested).ThenAsync(ClaimAsync),
-            When(TriggerFired).ThenAsync(OnTriggerAsync));
-
-        During(Running,
-            When(OpProgressed).ThenAsync(RecordProgressAsync),
-            When(StepRunEnded).ThenAsync(FinishStepAsync));
-
-        During(AllStatesBut(Ready),
+        During(Ready, Rollback,
+            When(ClaimRequested).ThenAsync(ClaimAsync));
+        During(AllStatesBut(Ready, Rollback),
             When(ClaimRequested).ThenAsync(RefuseClaimAsync));
 
+        During(Running, Rollback,
+            When(OpProgressed).ThenAsync(RecordProgressAsync),
+            When(StepRunEnded).ThenAsync(FinishStepAsync),
+            When(StepRunLost).ThenAsync(AbandonAsync));
+
         DuringAny(
-            When(Opened).ThenAsync(AcknowledgeRepeatedOpenAsync));
+            When(Opened).ThenAsync(AcknowledgeRepeatedOpenAsync),
+            When(TriggerFired).ThenAsync(OnTriggerAsync),
+            When(ApproveRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Approve, ApproveAsync)),
+            When(RejectRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reject, RejectJobAsync)),
+            When(RescheduleRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reschedule, RescheduleAsync)),
+            When(RerunRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Rerun, RerunAsync)),
+            When(CancelRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Cancel, CancelAsync)),
+            When(DeleteRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Delete, DeleteAsync)),
+            When(TrapResponded).ThenAsync(c => HandleAsync(c, JobCommandRules.RespondToTrap, RespondToTrapAsync)),
+            When(TrapPauseRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.PauseTrap, PauseTrapAsync)),
+            When(TrapResumeRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.ResumeTrap, ResumeTrapAsync)));
+
+        // A deleted job leaves the store: the repository removes it once it is final.
+        SetCompletedWhenFinalized();
     }
+
+    void InternalEvent<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property, Func<ConsumeContext<T>, Guid> jobId)
+        where T : class =>
+        Event(property, e =>
+        {
+            e.CorrelateById(jobId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+    void CommandEvent<T>(System.Linq.Expressions.Expression<Func<Event<T>>> property) where T : JobCommand =>
+        Event(property, e =>
+        {
+            e.CorrelateById(m => m.Message.JobId);
+            e.OnMissingInstance(m => m.ExecuteAsync(RejectMissingAsync));
+        });
 
     State[] AllStatesBut(params State[] excluded) =>
         new[] { Ready, Running, WaitingForApproval, Rejected, Expired, Abend, Rollback, Finished, Error, Canceled, Trapped, TrapPaused }
@@ -91,5 +120,15 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     public Event<ClaimStepRun> ClaimRequested { get; private set; } = null!;
     public Event<StepRunProgressed> OpProgressed { get; private set; } = null!;
     public Event<StepRunFinished> StepRunEnded { get; private set; } = null!;
+    public Event<StepRunAbandoned> StepRunLost { get; private set; } = null!;
     public Event<JobTriggerFired> TriggerFired { get; private set; } = null!;
+    public Event<ApproveJob> ApproveRequested { get; private set; } = null!;
+    public Event<RejectJob> RejectRequested { get; private set; } = null!;
+    public Event<RescheduleJob> RescheduleRequested { get; private set; } = null!;
+    public Event<RerunJob> RerunRequested { get; private set; } = null!;
+    public Event<CancelJob> CancelRequested { get; private set; } = null!;
+    public Event<DeleteJob> DeleteRequested { get; private set; } = null!;
+    public Event<RespondToTrap> TrapResponded { get; private set; } = null!;
+    public Event<PauseTrap> TrapPauseRequested { get; private set; } = null!;
+    public Event<ResumeTrap> TrapResumeRequested { get; private set; } = null!;
 }

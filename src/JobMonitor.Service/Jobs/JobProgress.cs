@@ -1,16 +1,24 @@
 namespace JobMonitor.Service.Jobs;
 
-/// <summary>Ops finished ÷ ops planned in the current execution. Loops are not unrolled: an op counts once.</summary>
+/// <summary>
+/// Ops finished ÷ ops planned in the current execution (from the step it started at). Loops are not unrolled and an
+/// op retried after a trap counts once.
+/// </summary>
 public static class JobProgress
 {
+    static readonly JobStep[] Counted = [JobStep.Pre, JobStep.Run, JobStep.Post];
+
     public static double Of(DeploymentJobState job)
     {
-        var planned = job.Pipeline.Pre.Count + job.Pipeline.Run.Count + job.Pipeline.Post.Count;
+        var steps = Counted.Where(s => s >= job.ExecStartStep).ToList();
+        var planned = steps.Sum(s => job.Pipeline.OpsOf(s).Count);
         if (planned == 0)
             return 1;
         var finished = job.Steps
-            .Where(s => s.Exec == job.Exec && s.Step is JobStep.Pre or JobStep.Run or JobStep.Post)
-            .Sum(s => s.Ops.Count(o => o.EndedAt is not null));
+            .Where(s => s.Exec == job.Exec && steps.Contains(s.Step))
+            .SelectMany(s => s.Ops.Where(o => o.EndedAt is not null && o.Outcome != "trapped").Select(o => (s.Step, o.Index)))
+            .Distinct()
+            .Count();
         return Math.Min(1, (double)finished / planned);
     }
 }

@@ -13,6 +13,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     readonly NpgsqlConnection _connection;
     readonly NpgsqlTransaction _transaction;
     readonly List<DeploymentJobState> _logged = [];
+    readonly Dictionary<Guid, string> _loaded = [];
 
     JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -40,7 +41,11 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         await using var command = Command(JobsTable.Load);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? JobsTable.ReadState(reader, 0, 1) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        var job = JobsTable.ReadState(reader, 0, 1);
+        _loaded[id] = JobsTable.Document(job);
+        return job;
     }
 
     /// <summary>Inserts a new instance at version 1; false when a row with its id exists already.</summary>
@@ -53,6 +58,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
             return false;
         job.Version = version;
         await WritePendingLogAsync(job, cancellationToken);
+        await WritePendingAuditAsync(job, cancellationToken);
         return true;
     }
 
@@ -64,6 +70,10 @@ public sealed class JobSagaTransaction : IAsyncDisposable
 
     public async Task UpdateAsync(DeploymentJobState job, CancellationToken cancellationToken)
     {
+        // A message that changed nothing (a refused command, a stale trigger) leaves the row and its version alone.
+        if (job.PendingLog.Count == 0 && job.PendingAudit.Count == 0
+            && _loaded.TryGetValue(job.CorrelationId, out var loaded) && loaded == JobsTable.Document(job))
+            return;
         var version = job.Version + 1;
         await using var command = Command(JobsTable.Update);
         JobsTable.AddRow(command.Parameters, job, version);
@@ -72,6 +82,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
             throw Conflict(job, $"changed since version {job.Version} was read");
         job.Version = version;
         await WritePendingLogAsync(job, cancellationToken);
+        await WritePendingAuditAsync(job, cancellationToken);
     }
 
     public async Task DeleteAsync(DeploymentJobState job, CancellationToken cancellationToken)
@@ -81,8 +92,12 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<int>("expected_version", job.Version));
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw Conflict(job, $"changed since version {job.Version} was read");
-        // The log outlives the job row: its last lines are kept too.
-        await WritePendingLogAsync(job, cancellationToken);
+        // A deleted job leaves the monitor with its log and execution records; its audit entries stay.
+        await using var purge = Command(JobsTable.Purge);
+        purge.Parameters.Add(new NpgsqlParameter<Guid>("id", job.CorrelationId));
+        await purge.ExecuteNonQueryAsync(cancellationToken);
+        job.PendingLog.Clear();
+        await WritePendingAuditAsync(job, cancellationToken);
     }
 
     /// <summary>Commits, then forgets the log lines that are now stored.</summary>
@@ -91,7 +106,10 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         // Not cancellable: once the pipe has run, abandoning the commit half way only makes its outcome unknown.
         await _transaction.CommitAsync(CancellationToken.None);
         foreach (var job in _logged)
+        {
             job.PendingLog.Clear();
+            job.PendingAudit.Clear();
+        }
         _logged.Clear();
     }
 
@@ -107,6 +125,14 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         if (job.PendingLog.Count == 0)
             return;
         await JobLogStore.InsertAsync(_connection, _transaction, job.PendingLog, cancellationToken);
+        _logged.Add(job);
+    }
+
+    async Task WritePendingAuditAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    {
+        if (job.PendingAudit.Count == 0)
+            return;
+        await JobAuditStore.InsertAsync(_connection, _transaction, job.PendingAudit, cancellationToken);
         _logged.Add(job);
     }
 

@@ -30,7 +30,7 @@ internal static class JobsTable
         new("created_at", NpgsqlDbType.TimestampTz, job => job.CreatedAt.ToUniversalTime()),
         new("updated_at", NpgsqlDbType.TimestampTz, job => job.UpdatedAt.ToUniversalTime()),
         new("step_run_id", NpgsqlDbType.Uuid, job => job.StepRunId),
-        new("data", NpgsqlDbType.Jsonb, job => JsonSerializer.Serialize(job, JobJson.Options)),
+        new("data", NpgsqlDbType.Jsonb, Document),
     ];
 
     /// <summary>The list view's columns, in the order <see cref="ReadSummary" /> reads them.</summary>
@@ -56,6 +56,14 @@ internal static class JobsTable
     public const string Delete = """
         DELETE FROM jobmonitor.jobs WHERE id = @id AND version = @expected_version
         """;
+
+    public const string Purge = """
+        DELETE FROM jobmonitor.job_log WHERE job_id = @id;
+        DELETE FROM jobmonitor.op_runs WHERE job_id = @id;
+        DELETE FROM jobmonitor.step_runs WHERE job_id = @id;
+        """;
+
+    public static string Document(DeploymentJobState job) => JsonSerializer.Serialize(job, JobJson.Options);
 
     public static void AddRow(NpgsqlParameterCollection parameters, DeploymentJobState job, int version)
     {

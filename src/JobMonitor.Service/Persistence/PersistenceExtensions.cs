@@ -23,6 +23,7 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<JobLogStore>();
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();
+        builder.Services.AddSingleton<JobAuditStore>();
         builder.Services.TryAddSingleton<IJobKeyAllocator, JobKeyAllocator>();
     }
 

@@ -2,6 +2,7 @@ using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
+using JobMonitor.Service.Jobs.Natures;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -44,7 +45,8 @@ public sealed class JobHarness : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
-            .AddSingleton<JobDefinitionValidator>();
+            .AddSingleton<JobDefinitionValidator>()
+            .AddSingleton<NatureClassifier>();
         services.AddOptions<JobOptions>();
         services.AddLogging();
         services.AddMassTransitTestHarness(x =>

@@ -64,8 +64,8 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
         var create = JobHarness.Create(scheduledAt: scheduledAt);
         await _jobs.Bus.Bus.Publish(create);
 
-        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
-        var arm = _jobs.Bus.Published.Select<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId).Single().Context.Message;
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Kind == JobTriggerKind.RunGate));
+        var arm = _jobs.Bus.Published.Select<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Kind == JobTriggerKind.RunGate).Single().Context.Message;
         var job = await _jobs.WaitForAsync(create.JobId, m => m.Ready);
 
         Assert.Equal(JobTriggerKind.RunGate, arm.Kind);
@@ -81,12 +81,12 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
         var scheduledAt = JobHarness.Start.AddMinutes(10);
         var create = JobHarness.Create(scheduledAt: scheduledAt);
         await _jobs.Bus.Bus.Publish(create);
-        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Kind == JobTriggerKind.RunGate));
 
         _jobs.Clock.SetUtcNow(scheduledAt.AddMilliseconds(-300));
         await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 1));
 
-        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Token == 2));
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Kind == JobTriggerKind.RunGate && x.Context.Message.Token == 2));
         Assert.False(await _jobs.Bus.Published.Any<RunJobStep>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Step == JobStep.Run));
 
         _jobs.Clock.SetUtcNow(scheduledAt);
@@ -101,7 +101,7 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
         var scheduledAt = JobHarness.Start.AddMinutes(10);
         var create = JobHarness.Create(scheduledAt: scheduledAt);
         await _jobs.Bus.Bus.Publish(create);
-        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId));
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Kind == JobTriggerKind.RunGate));
 
         _jobs.Clock.SetUtcNow(scheduledAt.AddSeconds(1));
         await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 99));
