@@ -113,13 +113,35 @@ public sealed class JobHarness : IAsyncDisposable
 
 public sealed class PipelineBuilder
 {
-    readonly List<OpSpec> _pre = [], _run = [], _post = [];
+    readonly List<OpSpec> _pre = [], _run = [], _post = [], _rollbackRun = [];
 
     public PipelineBuilder Pre(params string[] names) => Add(_pre, names);
     public PipelineBuilder Run(params string[] names) => Add(_run, names);
     public PipelineBuilder Post(params string[] names) => Add(_post, names);
+    public PipelineBuilder RollbackRun(params string[] names) => Add(_rollbackRun, names);
 
-    public PipelineSpec Build() => new() { Pre = _pre, Run = _run, Post = _post };
+    /// <summary>An approval op in PRE: the job waits for approval once PRE ends.</summary>
+    public PipelineBuilder Approval(params string[] approvers)
+    {
+        _pre.Add(new OpSpec { Name = "ask", Kind = "approval", Params = new OpParams { Approvers = approvers } });
+        return this;
+    }
+
+    /// <summary>A RUN op with onError trap (named "trap…" so the scripted worker fails it).</summary>
+    public PipelineBuilder TrappedRun(string name, string? timeout = null, string? timeoutAction = null)
+    {
+        _run.Add(new OpSpec { Name = name, Kind = "log", Params = new OpParams { Message = name }, OnError = "trap", TrapTimeout = timeout, TrapTimeoutAction = timeoutAction });
+        return this;
+    }
+
+    /// <summary>A RUN op that fails after touching the target, so its rollback ops run.</summary>
+    public PipelineBuilder FailingRunNeedingRollback(string name)
+    {
+        _run.Add(new OpSpec { Name = name, Kind = "log", Params = new OpParams { Message = name }, NeedsRollback = true });
+        return this;
+    }
+
+    public PipelineSpec Build() => new() { Pre = _pre, Run = _run, Post = _post, Rollback = new RollbackSpec { Run = _rollbackRun } };
 
     PipelineBuilder Add(List<OpSpec> ops, string[] names)
     {
@@ -128,7 +150,11 @@ public sealed class PipelineBuilder
     }
 }
 
-/// <summary>Stands in for the step workers: claims through the saga like they do, then reports every op.</summary>
+/// <summary>
+/// Stands in for the step workers: claims through the saga like they do, then reports every op from the step run's
+/// first op. Ops named "failing…" fail, "trap…" fail into a trap (onError trap), "hold…" never end (the job stays
+/// Running, or in Rollback).
+/// </summary>
 public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProvider clock) : IConsumer<RunJobStep>
 {
     public async Task Consume(ConsumeContext<RunJobStep> context)
@@ -140,22 +166,39 @@ public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProv
             return;
 
         var now = clock.GetUtcNow();
-        var results = step.Ops.Select((op, i) => new OpResult
+        var results = new List<OpResult>();
+        int? trapped = null;
+        foreach (var (op, i) in step.Ops.Select((op, i) => (op, i)).Skip(step.FirstOp))
         {
-            Index = i,
-            Name = op.Name,
-            Outcome = op.Name.StartsWith("failing", StringComparison.Ordinal) ? "error" : "success",
-            StartedAt = now,
-            EndedAt = now,
-            Error = op.Name.StartsWith("failing", StringComparison.Ordinal) ? $"{op.Name} failed" : null,
-        }).ToList();
+            if (op.Name.StartsWith("hold", StringComparison.Ordinal))
+                return;
+            var fails = op.Name.StartsWith("failing", StringComparison.Ordinal) || op.Name.StartsWith("trap", StringComparison.Ordinal);
+            var outcome = !fails ? "success" : op.OnError == OpErrorPolicy.Trap ? "trapped" : "error";
+            results.Add(new OpResult { Index = i, Name = op.Name, Outcome = outcome, StartedAt = now, EndedAt = now, Error = fails ? $"{op.Name} failed" : null });
+            if (!fails)
+                continue;
+            if (outcome == "trapped")
+                trapped = i;
+            break;
+        }
         await context.Publish(new StepRunFinished
         {
             JobId = step.JobId,
             StepRunId = step.StepRunId,
-            Succeeded = results.All(r => r.Outcome != "error"),
+            Succeeded = results.All(r => r.Outcome == "success"),
             Ops = results,
             Error = results.FirstOrDefault(r => r.Error is not null)?.Error,
+            TrappedOp = trapped,
         });
     }
+}
+
+/// <summary>One harness shared by the tests of a class (each test uses its own jobs).</summary>
+public sealed class JobHarnessFixture : IAsyncLifetime
+{
+    public JobHarness Jobs { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Jobs = await JobHarness.StartAsync();
+
+    public ValueTask DisposeAsync() => Jobs.DisposeAsync();
 }

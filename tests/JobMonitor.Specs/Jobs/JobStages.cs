@@ -1,0 +1,76 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
+using MassTransit.Testing;
+
+namespace JobMonitor.Specs.Jobs;
+
+/// <summary>Puts a fresh job in a given status the way real traffic would, and sends it commands.</summary>
+public static class JobStages
+{
+    public static async Task<Guid> BringToAsync(this JobHarness jobs, string status)
+    {
+        var later = JobHarness.Start.AddHours(1);
+        var (create, arrived) = status switch
+        {
+            JobStatus.Ready => (JobHarness.Create(scheduledAt: later), AtRunGate),
+            JobStatus.Running => (JobHarness.Create(p => p.Pre("hold-build").Run("deploy").Post("notify")), In(status)),
+            JobStatus.WaitingForApproval or JobStatus.Rejected =>
+                (JobHarness.Create(p => p.Approval("ana").Run("deploy").Post("notify")), In(JobStatus.WaitingForApproval)),
+            JobStatus.Expired => (JobHarness.Create(scheduledAt: later, maxStartAt: JobHarness.Start.AddMinutes(30)), In(status)),
+            JobStatus.Abend => (JobHarness.Create(p => p.Pre("hold-build").Run("deploy").Post("notify")), In(JobStatus.Running)),
+            JobStatus.Rollback => (JobHarness.Create(p => p.FailingRunNeedingRollback("failing-deploy").RollbackRun("hold-undo").Post("notify")), In(status)),
+            JobStatus.Finished => (JobHarness.Create(), In(status)),
+            JobStatus.Error => (JobHarness.Create(p => p.Run("failing-deploy").Post("notify")), In(status)),
+            JobStatus.Canceled => (JobHarness.Create(scheduledAt: later), AtRunGate),
+            JobStatus.Trapped or JobStatus.TrapPaused => (JobHarness.Create(p => p.Pre("build").TrappedRun("trap-deploy").Post("notify")), In(JobStatus.Trapped)),
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
+        await jobs.Bus.Bus.Publish(create);
+        var job = await jobs.WaitUntilAsync(create.JobId, arrived, $"to get {status}");
+
+        switch (status)
+        {
+            case JobStatus.Rejected:
+                await jobs.SendAsync(new RejectJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", Comment = "not today" });
+                break;
+            case JobStatus.Canceled:
+                await jobs.SendAsync(new CancelJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+                break;
+            case JobStatus.TrapPaused:
+                await jobs.SendAsync(new PauseTrap { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+                break;
+            case JobStatus.Abend:
+                await jobs.Bus.Bus.Publish(new StepRunAbandoned
+                {
+                    JobId = create.JobId,
+                    StepRunId = job.StepRunId!.Value,
+                    Worker = "gone",
+                    LastHeartbeatAt = JobHarness.Start,
+                });
+                break;
+        }
+        await jobs.WaitUntilAsync(create.JobId, j => j.CurrentState == status, $"to be {status}");
+        return create.JobId;
+    }
+
+    /// <summary>Sends a command and waits for its answer: true when accepted, false when rejected (with the reason).</summary>
+    public static async Task<(bool Accepted, JobCommandRejected? Rejection)> SendAsync(this JobHarness jobs, JobCommand command)
+    {
+        await jobs.Bus.Bus.Publish(command, command.GetType());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (jobs.Bus.Published.Select<JobCommandAccepted>(x => x.Context.Message.CommandId == command.CommandId).Any())
+                return (true, null);
+            if (jobs.Bus.Published.Select<JobCommandRejected>(x => x.Context.Message.CommandId == command.CommandId).FirstOrDefault() is { } rejected)
+                return (false, rejected.Context.Message);
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"{command.GetType().Name} {command.CommandId} got no answer");
+    }
+
+    static Func<DeploymentJobState, bool> In(string status) => j => j.CurrentState == status;
+
+    static bool AtRunGate(DeploymentJobState job) => job.CurrentState == JobStatus.Ready && job.Step == JobStep.Run && job.StepRunId is null;
+}

@@ -1,0 +1,134 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Jobs;
+
+namespace JobMonitor.Specs.Jobs;
+
+/// <summary>
+/// Every status × every command (SPEC §4): an allowed command reaches the spec's next status, any other is rejected
+/// with a reason and changes nothing. The expectations are written out here, apart from the rules the saga uses.
+/// </summary>
+public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
+{
+    const string Gone = "(deleted)";
+
+    /// <summary>command → (status it is allowed in → status it leads to).</summary>
+    static readonly Dictionary<string, Dictionary<string, string>> Allowed = new()
+    {
+        ["rerun POST"] = Each([JobStatus.Ready, JobStatus.WaitingForApproval, JobStatus.Rejected, JobStatus.Expired, JobStatus.Abend,
+            JobStatus.Finished, JobStatus.Error, JobStatus.Canceled], JobStatus.Finished),
+        ["cancel"] = Each([JobStatus.Ready, JobStatus.Running, JobStatus.WaitingForApproval, JobStatus.Trapped, JobStatus.TrapPaused], JobStatus.Canceled),
+        ["approve"] = Each([JobStatus.WaitingForApproval], JobStatus.Finished),
+        ["reject"] = Each([JobStatus.WaitingForApproval], JobStatus.Rejected),
+        ["reschedule"] = new()
+        {
+            [JobStatus.Ready] = JobStatus.Ready,
+            [JobStatus.Expired] = JobStatus.Ready,
+            [JobStatus.WaitingForApproval] = JobStatus.WaitingForApproval,
+        },
+        ["delete"] = Each([JobStatus.Ready, JobStatus.WaitingForApproval, JobStatus.Rejected, JobStatus.Expired, JobStatus.Abend,
+            JobStatus.Finished, JobStatus.Error, JobStatus.Canceled, JobStatus.Trapped, JobStatus.TrapPaused], Gone),
+        ["trap skip"] = Each([JobStatus.Trapped, JobStatus.TrapPaused], JobStatus.Finished),
+        ["pause trap"] = Each([JobStatus.Trapped], JobStatus.TrapPaused),
+        ["resume trap"] = Each([JobStatus.TrapPaused], JobStatus.Trapped),
+    };
+
+    readonly JobHarness _jobs = fixture.Jobs;
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var status in JobStatus.All)
+            foreach (var command in Allowed.Keys)
+                data.Add(status, command);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_command_is_applied_only_where_the_spec_allows_it(string status, string command)
+    {
+        var jobId = await _jobs.BringToAsync(status);
+        var before = _jobs.Instance(jobId)!;
+        var (version, step, exec) = (before.Version, before.Step, before.Exec);
+
+        var (accepted, rejection) = await _jobs.SendAsync(Command(command, jobId));
+
+        if (Allowed[command].TryGetValue(status, out var next))
+        {
+            Assert.True(accepted, $"{command} in {status} was rejected: {rejection?.ReasonCode} {rejection?.Message}");
+            if (next == Gone)
+                await WaitGoneAsync(jobId);
+            else
+                await _jobs.WaitUntilAsync(jobId, j => j.CurrentState == next, $"to reach {next} after {command}");
+            return;
+        }
+
+        Assert.False(accepted, $"{command} was accepted in {status}");
+        Assert.Equal("not_allowed_in_status", rejection!.ReasonCode);
+        var after = _jobs.Instance(jobId)!;
+        Assert.Equal((status, version, step, exec), (after.CurrentState, after.Version, after.Step, after.Exec));
+    }
+
+    [Fact]
+    public async Task A_command_for_an_unknown_job_is_rejected_and_creates_nothing()
+    {
+        var jobId = Guid.NewGuid();
+
+        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+
+        Assert.False(accepted);
+        Assert.Equal("job_not_found", rejection!.ReasonCode);
+        Assert.Null(_jobs.Instance(jobId));
+    }
+
+    [Fact]
+    public async Task A_repeated_command_id_is_acknowledged_and_not_applied_twice()
+    {
+        var jobId = await _jobs.BringToAsync(JobStatus.Finished);
+        var rerun = new RerunJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", Step = "POST" };
+        Assert.True((await _jobs.SendAsync(rerun)).Accepted);
+        await _jobs.WaitUntilAsync(jobId, j => j.Exec == 2 && j.CurrentState == JobStatus.Finished, "execution 2 to finish");
+
+        await _jobs.Bus.Bus.Publish(rerun);
+
+        await _jobs.WaitUntilAsync(jobId, _ => _jobs.Bus.Published.Select<JobCommandAccepted>(x => x.Context.Message.CommandId == rerun.CommandId).Count() == 2, "the repeat to be acknowledged");
+        Assert.True(_jobs.Bus.Published.Select<JobCommandAccepted>(x => x.Context.Message.CommandId == rerun.CommandId).Last().Context.Message.Duplicate);
+        Assert.Equal(2, _jobs.Instance(jobId)!.Exec);
+    }
+
+    [Fact]
+    public async Task A_stale_expected_version_is_rejected()
+    {
+        var jobId = await _jobs.BringToAsync(JobStatus.Ready);
+        var version = _jobs.Instance(jobId)!.Version;
+
+        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", ExpectedVersion = version - 1 });
+
+        Assert.False(accepted);
+        Assert.Equal("stale_version", rejection!.ReasonCode);
+        Assert.Equal(JobStatus.Ready, _jobs.Instance(jobId)!.CurrentState);
+    }
+
+    static JobCommand Command(string command, Guid jobId)
+    {
+        var id = Guid.NewGuid();
+        return command switch
+        {
+            "rerun POST" => new RerunJob { JobId = jobId, CommandId = id, RequestedBy = "ana", Step = "POST" },
+            "cancel" => new CancelJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
+            "approve" => new ApproveJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
+            "reject" => new RejectJob { JobId = jobId, CommandId = id, RequestedBy = "ana", Comment = "no" },
+            "reschedule" => new RescheduleJob { JobId = jobId, CommandId = id, RequestedBy = "ana", ScheduledAt = JobHarness.Start.AddHours(3).ToString("O") },
+            "delete" => new DeleteJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
+            "trap skip" => new RespondToTrap { JobId = jobId, CommandId = id, RequestedBy = "ana", Action = "skip" },
+            "pause trap" => new PauseTrap { JobId = jobId, CommandId = id, RequestedBy = "ana" },
+            "resume trap" => new ResumeTrap { JobId = jobId, CommandId = id, RequestedBy = "ana" },
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
+        };
+    }
+
+    async Task WaitGoneAsync(Guid jobId) =>
+        Assert.Null(await _jobs.Saga.NotExists(jobId));
+
+    static Dictionary<string, string> Each(string[] statuses, string next) => statuses.ToDictionary(s => s, _ => next);
+}
