@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,6 +27,7 @@ public static class ExecutionExtensions
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
+        builder.AddLiveness();
     }
 
     /// <summary>The run-job-step consumer and its claim request to the saga.</summary>
@@ -33,5 +35,6 @@ public static class ExecutionExtensions
     {
         bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>();
         bus.AddRequestClient<ClaimStepRun>();
+        bus.AddLivenessConsumers();
     }
 }

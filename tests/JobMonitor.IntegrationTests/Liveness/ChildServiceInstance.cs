@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using JobMonitor.IntegrationTests.Infrastructure;
+
+namespace JobMonitor.IntegrationTests.Liveness;
+
+/// <summary>
+/// A second instance of the real service in its own process (<c>dotnet JobMonitor.Service.dll</c> from the build
+/// output), configured by environment variables, that a test can kill with SIGKILL: the crash an in-process host
+/// cannot play.
+/// </summary>
+public sealed partial class ChildServiceInstance : IAsyncDisposable
+{
+    static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    readonly Process process;
+    readonly ConcurrentQueue<string> output = new();
+    readonly TaskCompletionSource<Uri> listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    ChildServiceInstance(Process process) => this.process = process;
+
+    public int ProcessId => process.Id;
+
+    public Uri? Address { get; private set; }
+
+    /// <summary>What the child wrote, for a failing test's message.</summary>
+    public string Output => string.Join('\n', output.TakeLast(60));
+
+    /// <summary>Starts the child with <paramref name="settings"/> (configuration keys, ':' allowed) and waits until /health/ready answers.</summary>
+    public static async Task<ChildServiceInstance> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var service = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(service)!,
+        };
+        start.ArgumentList.Add(service);
+        // Port 0: the kernel picks a free one, read back from the "Now listening on" line.
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+
+        var child = new ChildServiceInstance(new Process { StartInfo = start, EnableRaisingEvents = true });
+        child.process.OutputDataReceived += (_, e) => child.Heard(e.Data);
+        child.process.ErrorDataReceived += (_, e) => child.Heard(e.Data);
+        child.process.Start();
+        child.process.BeginOutputReadLine();
+        child.process.BeginErrorReadLine();
+        try
+        {
+            await child.WaitReadyAsync();
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+        return child;
+    }
+
+    /// <summary>SIGKILL to the service and every process it started: no shutdown code runs, as in a crash.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
+    async Task WaitReadyAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(listening.Task, exited).WaitAsync(StartTimeout);
+        if (first == exited)
+            throw new InvalidOperationException($"The child service exited with code {process.ExitCode} before listening:\n{Output}");
+        Address = await listening.Task;
+
+        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        await ServiceHostFixture.WaitUntilAsync(async () =>
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"The child service exited with code {process.ExitCode} while starting:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, StartTimeout - clock.Elapsed, "the child service to be ready");
+    }
+
+    void Heard(string? line)
+    {
+        if (line is null)
+            return;
+        output.Enqueue(line);
+        if (ListeningLine().Match(line) is { Success: true } match)
+            listening.TrySetResult(new Uri(match.Groups["address"].Value));
+    }
+
+    [GeneratedRegex(@"Now listening on: (?<address>http://\S+)")]
+    private static partial Regex ListeningLine();
+}
