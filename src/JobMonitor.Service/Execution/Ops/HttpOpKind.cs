@@ -22,7 +22,7 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
         if (!allowed.Allows(url))
             throw new OpFailedException($"url {url} is not under an allowed base address (Execution:Http:AllowedBaseUrls)");
 
-        using var request = Request(url, op.Op);
+        using var request = Request(url, op.Op, op.Log);
         var timeout = op.Op.Duration ?? options.Value.DefaultTimeout;
         op.Log.Write(LogLevels.Info, $"{request.Method} {url}");
         foreach (var header in p.Headers ?? new Dictionary<string, string>())
@@ -54,7 +54,7 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
         }
     }
 
-    static HttpRequestMessage Request(Uri url, OpDefinition op)
+    static HttpRequestMessage Request(Uri url, OpDefinition op, IOpLog log)
     {
         var p = op.Params;
         var method = string.IsNullOrWhiteSpace(p.Method) ? HttpMethod.Get : new HttpMethod(p.Method.Trim().ToUpperInvariant());
@@ -65,9 +65,12 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
         {
             if (request.Headers.TryAddWithoutValidation(name, value))
                 continue;
-            // Content headers (Content-Type…) belong to the body; without a body there is nothing to describe.
+            // Content headers (Content-Type…) describe the body; without one they describe nothing.
             if (request.Content is null)
-                throw new OpFailedException($"header {name} needs a body (params.body)");
+            {
+                log.Write(LogLevels.Warn, $"header {name} ignored: the request has no body");
+                continue;
+            }
             request.Content.Headers.Remove(name);
             if (!request.Content.Headers.TryAddWithoutValidation(name, value))
                 throw new OpFailedException($"header {name} cannot be set");
