@@ -1,3 +1,5 @@
+using System.Net;
+using JobMonitor.Service.Execution.Dispatch;
 using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
 using MassTransit;
@@ -23,11 +25,38 @@ public static class ExecutionExtensions
         builder.Services.AddSingleton<IOpKind, LogOpKind>();
         builder.Services.AddSingleton<IOpKind, DelayOpKind>();
         builder.Services.AddSingleton<IOpKind, ScriptOpKind>();
+        builder.Services.AddSingleton<IOpKind, ApprovalOpKind>();
+        builder.AddHttpOps();
+        builder.AddDispatchOps();
         builder.Services.AddSingleton<OpKinds>();
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
         builder.AddLiveness();
+    }
+
+    static void AddHttpOps(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HttpOpOptions>()
+            .BindConfiguration(HttpOpOptions.Section)
+            .Validate(o => o.AllowedBaseUrls.All(u => UrlAllowList.TryParseBase(u, out _)),
+                "Every Execution:Http:AllowedBaseUrls entry must be an absolute http(s) URL without user info, query or fragment")
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Execution:Http:DefaultTimeout must be positive")
+            .ValidateOnStart();
+        builder.Services.AddHttpClient(HttpOpOptions.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            // A redirect could lead outside the allow-list; the op's own time-out replaces the client's.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All });
+        builder.Services.AddSingleton<IOpKind, HttpOpKind>();
+    }
+
+    static void AddDispatchOps(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DispatchOptions>()
+            .BindConfiguration(DispatchOptions.Section)
+            .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Execution:Dispatch:DefaultTimeout must be positive")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PendingDispatches>();
+        builder.Services.AddSingleton<IOpKind, DispatchOpKind>();
     }
 
     /// <summary>The run-job-step consumer and its claim request to the saga.</summary>
@@ -36,5 +65,13 @@ public static class ExecutionExtensions
         bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>();
         bus.AddRequestClient<ClaimStepRun>();
         bus.AddLivenessConsumers();
+        // Every instance hears every agent message on a queue of its own (deleted when the bus stops); one at a time,
+        // so that an agent's log lines keep their order and come before its completion.
+        bus.AddConsumer<AgentOpListener>().Endpoint(e =>
+        {
+            e.Temporary = true;
+            e.InstanceId = NewId.NextGuid().ToString("N");
+            e.ConcurrentMessageLimit = 1;
+        });
     }
 }

@@ -6,4 +6,7 @@ public static class OpOutcomes
     public const string Success = "success";
     public const string Warning = "warning";
     public const string Error = "error";
+
+    /// <summary>Failed with onError trap: the step stops there and the job waits for a person (retry, skip, abort).</summary>
+    public const string Trapped = "trapped";
 }

@@ -67,13 +67,15 @@ public sealed class StepRunExecutor(
             Succeeded = end.Error is null,
             Ops = end.Ops,
             Error = end.Error,
+            TrappedOp = end.TrappedOp,
         }, timeout.Token);
     }
 
     async Task<StepEnd> RunOpsAsync(RunJobStep step, StepLog log, StepRunHandle handle)
     {
         var results = new List<OpResult>();
-        for (var index = 0; index < step.Ops.Count; index++)
+        // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
+        for (var index = Math.Max(step.FirstOp, 0); index < step.Ops.Count; index++)
         {
             var op = step.Ops[index];
             if (handle.Token.IsCancellationRequested)
@@ -96,6 +98,8 @@ public sealed class StepRunExecutor(
 
             if (result.Outcome == OpOutcomes.Error)
                 return new StepEnd(true, results, $"op {op.Name} failed: {result.Error}");
+            if (result.Outcome == OpOutcomes.Trapped)
+                return new StepEnd(true, results, $"op {op.Name} trapped: {result.Error}", index);
             if (index < step.Ops.Count - 1)
                 await PublishProgressAsync(step, result);
         }
@@ -112,6 +116,7 @@ public sealed class StepRunExecutor(
         var error = await FailureOfAsync(new OpExecution
         {
             JobId = step.JobId,
+            JobKey = step.JobKey,
             StepRunId = step.StepRunId,
             Exec = step.Exec,
             Step = step.Step,
@@ -122,13 +127,23 @@ public sealed class StepRunExecutor(
 
         var ms = clock.ElapsedMilliseconds;
         error = error is null ? null : mask.Apply(error);
-        var outcome = error is null ? OpOutcomes.Success : op.OnError == OpErrorPolicy.Ignore ? OpOutcomes.Warning : OpOutcomes.Error;
-        if (outcome == OpOutcomes.Success)
-            opLog.Write(LogLevels.Info, $"op {op.Name} succeeded in {ms} ms");
-        else if (outcome == OpOutcomes.Warning)
-            opLog.Write(LogLevels.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
-        else
-            opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms: {error}");
+        // A canceled op is not a person's decision to make: it fails the step whatever its onError says.
+        var outcome = OutcomeOf(error, handle.Token.IsCancellationRequested ? OpErrorPolicy.Fail : op.OnError);
+        switch (outcome)
+        {
+            case OpOutcomes.Success:
+                opLog.Write(LogLevels.Info, $"op {op.Name} succeeded in {ms} ms");
+                break;
+            case OpOutcomes.Warning:
+                opLog.Write(LogLevels.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
+                break;
+            case OpOutcomes.Trapped:
+                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms and is trapped, waiting for retry, skip or abort: {error}");
+                break;
+            default:
+                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms: {error}");
+                break;
+        }
 
         return new OpResult
         {
@@ -140,6 +155,15 @@ public sealed class StepRunExecutor(
             Error = error,
         };
     }
+
+    public static string OutcomeOf(string? error, OpErrorPolicy onError) => error is null
+        ? OpOutcomes.Success
+        : onError switch
+        {
+            OpErrorPolicy.Ignore => OpOutcomes.Warning,
+            OpErrorPolicy.Trap => OpOutcomes.Trapped,
+            _ => OpOutcomes.Error,
+        };
 
     /// <summary>Null when the op succeeded, else why it did not.</summary>
     async Task<string?> FailureOfAsync(OpExecution execution, StepRunHandle handle)
@@ -211,5 +235,5 @@ public sealed class StepRunExecutor(
     }
 
     /// <summary>Report false: the claim was lost, someone else decides about this step run.</summary>
-    sealed record StepEnd(bool Report, IReadOnlyList<OpResult> Ops, string? Error);
+    sealed record StepEnd(bool Report, IReadOnlyList<OpResult> Ops, string? Error, int? TrappedOp = null);
 }

@@ -1,4 +1,5 @@
 using JobMonitor.Service.Jobs.Check;
+using JobMonitor.Service.Jobs.Natures;
 using JobMonitor.Service.Persistence;
 using MassTransit;
 
@@ -11,6 +12,7 @@ public static class JobLifecycleExtensions
         builder.Services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobDefinitionValidator>();
+        builder.Services.AddNatures();
     }
 
     public static void AddJobLifecycleHandlers(this IBusRegistrationConfigurator bus)

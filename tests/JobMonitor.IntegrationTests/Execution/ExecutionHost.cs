@@ -19,11 +19,15 @@ namespace JobMonitor.IntegrationTests.Execution;
 public sealed class ExecutionHost : IAsyncLifetime
 {
     IHost? host;
+    HttpStub? http;
 
     public NpgsqlDataSource Database { get; private set; } = null!;
     public ClaimDesk Claims { get; } = new();
     public StepReports Reports { get; } = new();
     public DeliveryCounter Deliveries { get; } = new();
+    public AgentRequests Agent { get; } = new();
+    public HttpStub Http => http ?? throw new InvalidOperationException("The host is not started.");
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
     public StepRunner Runner => Services.GetRequiredService<StepRunner>();
     IServiceProvider Services => host?.Services ?? throw new InvalidOperationException("The host is not started.");
 
@@ -32,20 +36,23 @@ public sealed class ExecutionHost : IAsyncLifetime
         var connectionString = await TestServices.CreateDatabaseAsync("execution");
         Database = NpgsqlDataSource.Create(connectionString);
         await ApplyMigrationsAsync();
+        http = await HttpStub.StartAsync();
 
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.Configuration.AddInMemoryCollection(Settings(http.Address));
         builder.AddExecution();
         builder.Services.AddSingleton(Database);
         builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
         builder.Services.AddSingleton(Claims);
         builder.Services.AddSingleton(Reports);
+        builder.Services.AddSingleton(Agent);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddStepWorkers();
             bus.AddConsumer<StandInClaimResponder>();
             bus.AddConsumer<StepReportRecorder>();
+            bus.AddConsumer<TestAgent>().Endpoint(e => e.Name = TestAgent.QueueName);
             bus.AddConsumeObserver(_ => Deliveries);
             bus.AddPublishObserver(_ => Reports);
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
@@ -61,11 +68,13 @@ public sealed class ExecutionHost : IAsyncLifetime
             await host.StopAsync();
             host.Dispose();
         }
+        if (http is not null)
+            await http.DisposeAsync();
         if (Database is not null)
             await Database.DisposeAsync();
     }
 
-    static Dictionary<string, string?> Settings()
+    static Dictionary<string, string?> Settings(Uri httpStub)
     {
         var scripts = Path.Combine(AppContext.BaseDirectory, "scripts");
         var settings = new Dictionary<string, string?>
@@ -73,6 +82,8 @@ public sealed class ExecutionHost : IAsyncLifetime
             ["Execution:WorkerName"] = "test-worker",
             ["Execution:MaxConcurrentSteps"] = "4",
             ["Execution:HeartbeatInterval"] = "00:00:00.200",
+            ["Execution:Http:AllowedBaseUrls:0"] = new Uri(httpStub, "/allowed").ToString(),
+            ["Execution:Dispatch:DefaultTimeout"] = "00:00:10",
         };
         foreach (var name in new[] { "streams", "fail", "append", "tree" })
         {

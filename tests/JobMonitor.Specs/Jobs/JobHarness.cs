@@ -46,7 +46,7 @@ public sealed class JobHarness : IAsyncDisposable
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
             .AddSingleton<JobDefinitionValidator>()
-            .AddSingleton<NatureClassifier>();
+            .AddNatures();
         services.AddOptions<JobOptions>();
         services.AddLogging();
         services.AddMassTransitTestHarness(x =>

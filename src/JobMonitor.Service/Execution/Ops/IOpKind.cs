@@ -16,6 +16,7 @@ public interface IOpKind
 public sealed record OpExecution
 {
     public required Guid JobId { get; init; }
+    public required string JobKey { get; init; }
     public required Guid StepRunId { get; init; }
     public required int Exec { get; init; }
     public required JobStep Step { get; init; }

@@ -10,7 +10,7 @@ public sealed class OpKinds(IEnumerable<IOpKind> kinds)
     public IOpKind Get(OpKind kind) =>
         byKind.TryGetValue(kind, out var runner)
             ? runner
-            : throw new OpFailedException($"op kind {Name(kind)} is not supported by this worker yet");
+            : throw new OpFailedException($"op kind {Name(kind)} is not supported by this worker");
 
     public static string Name(OpKind kind) => kind.ToString().ToLowerInvariant();
 }

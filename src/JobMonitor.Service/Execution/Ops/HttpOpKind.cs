@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using System.Text;
+using JobMonitor.Service.Jobs;
+using Microsoft.Extensions.Options;
+
+namespace JobMonitor.Service.Execution.Ops;
+
+/// <summary>Calls a URL under the allow-list; fails on another status than expected, a transport error or the time-out.</summary>
+public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOptions> options) : IOpKind
+{
+    const int BodyExcerpt = 500;
+
+    readonly UrlAllowList allowed = new(options.Value.AllowedBaseUrls);
+
+    public OpKind Kind => OpKind.Http;
+
+    public async Task RunAsync(OpExecution op, CancellationToken cancellationToken)
+    {
+        var p = op.Op.Params;
+        if (!Uri.TryCreate(p.Url, UriKind.Absolute, out var url))
+            throw new OpFailedException($"http op has no absolute url (params.url '{p.Url}')");
+        if (!allowed.Allows(url))
+            throw new OpFailedException($"url {url} is not under an allowed base address (Execution:Http:AllowedBaseUrls)");
+
+        using var request = Request(url, op.Op, op.Log);
+        var timeout = op.Op.Duration ?? options.Value.DefaultTimeout;
+        op.Log.Write(LogLevels.Info, $"{request.Method} {url}");
+        foreach (var header in p.Headers ?? new Dictionary<string, string>())
+            op.Log.Write(LogLevels.Debug, $"{header.Key}: {(IsSecret(op.Op, header.Key) ? SecretMask.Mask : header.Value)}");
+
+        using var timeoutSource = new CancellationTokenSource(timeout);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        try
+        {
+            using var response = await clients.CreateClient(HttpOpOptions.ClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+            var status = (int)response.StatusCode;
+            op.Log.Write(LogLevels.Info, $"{status} {response.ReasonPhrase}");
+            if (!IsExpected(status, p.ExpectedStatus))
+            {
+                var body = await ExcerptAsync(response, stop.Token);
+                if (body.Length > 0)
+                    op.Log.Write(LogLevels.Warn, body);
+                throw new OpFailedException($"{request.Method} {url} answered {status} where {Expected(p.ExpectedStatus)} was expected");
+            }
+        }
+        catch (OperationCanceledException) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new OpFailedException($"{request.Method} {url} timed out after {timeout}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OpFailedException($"{request.Method} {url} failed: {e.Message}");
+        }
+    }
+
+    static HttpRequestMessage Request(Uri url, OpDefinition op, IOpLog log)
+    {
+        var p = op.Params;
+        var method = string.IsNullOrWhiteSpace(p.Method) ? HttpMethod.Get : new HttpMethod(p.Method.Trim().ToUpperInvariant());
+        var request = new HttpRequestMessage(method, url);
+        if (p.Body is not null)
+            request.Content = new StringContent(p.Body, Encoding.UTF8);
+        foreach (var (name, value) in p.Headers ?? new Dictionary<string, string>())
+        {
+            if (request.Headers.TryAddWithoutValidation(name, value))
+                continue;
+            // Content headers (Content-Type…) describe the body; without one they describe nothing.
+            if (request.Content is null)
+            {
+                log.Write(LogLevels.Warn, $"header {name} ignored: the request has no body");
+                continue;
+            }
+            request.Content.Headers.Remove(name);
+            if (!request.Content.Headers.TryAddWithoutValidation(name, value))
+                throw new OpFailedException($"header {name} cannot be set");
+        }
+        return request;
+    }
+
+    static bool IsSecret(OpDefinition op, string header) =>
+        op.Secret.Any(s => string.Equals(s, header, StringComparison.OrdinalIgnoreCase) || string.Equals(s, "headers", StringComparison.OrdinalIgnoreCase));
+
+    static bool IsExpected(int status, int? expected) => expected is { } e ? status == e : status is >= 200 and < 300;
+
+    static string Expected(int? expected) => expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "2xx";
+
+    static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return body.Length <= BodyExcerpt ? body : body[..BodyExcerpt] + "…";
+    }
+}
