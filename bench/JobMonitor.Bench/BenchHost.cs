@@ -29,7 +29,7 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>The bench database (the service's tables and the floor's).</summary>
     public string ConnectionString { get; }
 
-    public SagaTraffic Saga { get; } = new();
+    public BusTraffic Traffic { get; } = new();
 
     /// <summary>The service's warnings and errors: the console stays for the figures.</summary>
     public LogTally Logs { get; }
@@ -70,8 +70,8 @@ public sealed class BenchHost : IAsyncDisposable
     async Task<BenchHost> StartAsync()
     {
         var bus = _app.Services.GetRequiredService<IBusControl>();
-        bus.ConnectReceiveObserver(Saga);
-        bus.ConnectConsumeObserver(Saga);
+        bus.ConnectReceiveObserver(Traffic);
+        bus.ConnectConsumeObserver(Traffic);
         await _app.StartAsync().WaitAsync(StartTimeout);
 
         // Messages published before the endpoints are bound would be dropped by RabbitMQ.

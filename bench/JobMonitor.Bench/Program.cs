@@ -20,6 +20,8 @@ Console.WriteLine($"starting the service (RabbitMQ {options.RabbitMq.Host}{optio
 await using var host = await BenchHost.StartAsync(options);
 await using var publisher = await RawPublisher.ConnectAsync(options.RabbitMq);
 
+var warmUp = await Throughput.WarmUpAsync(host, publisher);
+Console.WriteLine($"warm-up: {Throughput.WarmUpJobs} jobs end to end in {warmUp.TotalSeconds:0.00} s (the first run of a process stalls; see Throughput.WarmUpAsync)");
 Console.WriteLine($"throughput: {options.Jobs} jobs due now...");
 var throughput = await Throughput.RunAsync(host, publisher, options.Jobs);
 
@@ -38,5 +40,5 @@ if (!options.SkipLateness)
     lateness = await Lateness.RunAsync(host, publisher, options.Scheduled, options.Spread);
 }
 
-Report.Print(options, throughput, floor, lateness, host.Logs.Counts);
+Report.Print(options, warmUp, throughput, floor, lateness, host.Logs.Counts);
 return 0;

@@ -15,7 +15,7 @@ public static class Report
     // Relaxed: the line is read by people and scripts, not embedded in HTML ("+00:00" rather than "\u002B00:00").
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Print(BenchOptions options, Throughput.Result throughput, Floor.Result? floor,
+    public static void Print(BenchOptions options, TimeSpan warmUp, Throughput.Result throughput, Floor.Result? floor,
         Lateness.Result? lateness, IReadOnlyDictionary<string, long> serviceLogs)
     {
         var ratio = floor is null ? (double?)null : throughput.SagaEventsPerSecond / floor.MessagesPerSecond;
@@ -29,6 +29,12 @@ public static class Report
             $"{throughput.SagaEventsPerSecond:0.0} events/s; {retries} retried attempts");
         foreach (var (exception, count) in throughput.SagaFaults.OrderByDescending(f => f.Value))
             Console.WriteLine($"            {count} failed attempts: {exception}");
+        var pool = throughput.ThreadPool;
+        Console.WriteLine($"thread pool {pool.ThreadsAtStart} -> {pool.ThreadsAtEnd} threads; a queued work item waited " +
+            $"p50 {pool.WaitP50Ms:0.0} ms, max {pool.WaitMaxMs:0} ms ({pool.Samples} samples)");
+        Console.WriteLine("consumers   (by total time: count, mean, max)");
+        foreach (var (consumer, time) in throughput.Consumers.OrderByDescending(c => c.Value.Total))
+            Console.WriteLine($"  {consumer,-50} {time.Count,6} x {time.Mean.TotalMilliseconds,8:0.0} ms, max {time.Max.TotalMilliseconds,7:0} ms");
         if (floor is not null)
             Console.WriteLine($"floor       {floor.Messages} messages in {floor.Elapsed.TotalSeconds:0.00} s: " +
                 $"{floor.MessagesPerSecond:0.0} msgs/s; ratio saga/floor {ratio:0.00} (goal >= {GoalRatio})");
@@ -55,10 +61,12 @@ public static class Report
                 spreadSeconds = options.SkipLateness ? (double?)null : options.Spread.TotalSeconds,
                 floor = !options.SkipFloor,
             },
+            warmUpSeconds = Math.Round(warmUp.TotalSeconds, 2),
             jobsPerSecond = Round(throughput.JobsPerSecond),
             sagaEventsPerSecond = Round(throughput.SagaEventsPerSecond),
             sagaMessages = throughput.SagaMessages,
             sagaRetries = retries,
+            threadPool = new { threadsAtStart = pool.ThreadsAtStart, threadsAtEnd = pool.ThreadsAtEnd, maxWaitMs = Round(pool.WaitMaxMs) },
             floorMessagesPerSecond = floor is null ? (double?)null : Round(floor.MessagesPerSecond),
             ratio = ratio is { } r ? Math.Round(r, 3) : (double?)null,
             latenessMs = lateness is null ? null : new { p50 = Round(lateness.P50), p99 = Round(lateness.P99), max = Round(lateness.Max) },
