@@ -33,21 +33,26 @@ public sealed class JobsTable(NpgsqlDataSource database)
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>RUN start minus scheduledAt, in ms, per job; the RUN entry of the state's steps[] says when it started.</summary>
-    public async Task<IReadOnlyList<double>> RunLatenessAsync(IReadOnlyCollection<Guid> ids)
+    /// <summary>
+    /// Per job, RUN start minus scheduledAt in ms (the RUN entry of the state's steps[] says when it started), and
+    /// whether PRE was still running at the date: then RUN waited for PRE, not for the trigger.
+    /// </summary>
+    public async Task<IReadOnlyList<(double LatenessMs, bool PreLate)>> RunLatenessAsync(IReadOnlyCollection<Guid> ids)
     {
         await using var command = database.CreateCommand(
             """
-            SELECT extract(epoch FROM (s.value ->> 'startedAt')::timestamptz - j.scheduled_at) * 1000
+            SELECT extract(epoch FROM (run.value ->> 'startedAt')::timestamptz - j.scheduled_at) * 1000,
+                   (pre.value ->> 'endedAt')::timestamptz > j.scheduled_at
             FROM jobmonitor.jobs j
-            CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') s
-            WHERE j.id = ANY(@ids) AND s.value ->> 'step' = 'Run'
+            CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') run
+            CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') pre
+            WHERE j.id = ANY(@ids) AND run.value ->> 'step' = 'Run' AND pre.value ->> 'step' = 'Pre'
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
-        var lateness = new List<double>(ids.Count);
+        var lateness = new List<(double, bool)>(ids.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            lateness.Add((double)reader.GetDecimal(0));
+            lateness.Add(((double)reader.GetDecimal(0), reader.GetBoolean(1)));
         return lateness.Count == ids.Count
             ? lateness
             : throw new InvalidOperationException($"Found a RUN start for {lateness.Count} of {ids.Count} jobs.");

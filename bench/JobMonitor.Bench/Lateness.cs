@@ -9,7 +9,9 @@ public static class Lateness
     /// </summary>
     static readonly TimeSpan Lead = TimeSpan.FromSeconds(2);
 
-    public sealed record Result(int Jobs, double P50, double P99, double Max, int Early);
+    /// <param name="PreLate">Jobs whose PRE ended after their date (late through PRE's queue, not the trigger).</param>
+    /// <param name="TriggerP99">p99 over the other jobs: the trigger's own lateness.</param>
+    public sealed record Result(int Jobs, double P50, double P99, double Max, int Early, int PreLate, double TriggerP99);
 
     public static async Task<Result> RunAsync(BenchHost host, RawPublisher publisher, int jobs, TimeSpan spread)
     {
@@ -22,9 +24,11 @@ public static class Lateness
 
         var table = new JobsTable(host.Database);
         await table.WaitAllFinishedAsync(ids, Lead + spread + Throughput.Timeout(jobs));
-        var lateness = (await table.RunLatenessAsync(ids)).Order().ToList();
+        var runs = await table.RunLatenessAsync(ids);
+        var lateness = runs.Select(r => r.LatenessMs).Order().ToList();
+        var triggered = runs.Where(r => !r.PreLate).Select(r => r.LatenessMs).Order().ToList();
         return new Result(jobs, Percentile(lateness, 0.50), Percentile(lateness, 0.99), lateness[^1],
-            lateness.Count(ms => ms < 0));
+            lateness.Count(ms => ms < 0), runs.Count(r => r.PreLate), triggered.Count == 0 ? double.NaN : Percentile(triggered, 0.99));
     }
 
     /// <summary>Nearest rank.</summary>

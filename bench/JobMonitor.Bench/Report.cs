@@ -40,7 +40,8 @@ public static class Report
                 $"{floor.MessagesPerSecond:0.0} msgs/s; ratio saga/floor {ratio:0.00} (goal >= {GoalRatio})");
         if (lateness is not null)
             Console.WriteLine($"lateness    {lateness.Jobs} jobs over {options.Spread.TotalSeconds:0} s: p50 {lateness.P50:0.0} ms, " +
-                $"p99 {lateness.P99:0.0} ms, max {lateness.Max:0.0} ms, {lateness.Early} early (goal p99 <= {GoalP99Ms} ms, 0 early)");
+                $"p99 {lateness.P99:0.0} ms, max {lateness.Max:0.0} ms, {lateness.Early} early (goal p99 <= {GoalP99Ms} ms, 0 early); " +
+                $"{lateness.PreLate} had PRE still running at their date, p99 of the others {lateness.TriggerP99:0.0} ms");
         Console.WriteLine($"service warnings/errors: {(serviceLogs.Count == 0 ? "none" : "")}");
         foreach (var (entry, count) in serviceLogs.OrderByDescending(l => l.Value).Take(10))
             Console.WriteLine($"  {count,6} x {Shorten(entry)}");
@@ -71,6 +72,8 @@ public static class Report
             ratio = ratio is { } r ? Math.Round(r, 3) : (double?)null,
             latenessMs = lateness is null ? null : new { p50 = Round(lateness.P50), p99 = Round(lateness.P99), max = Round(lateness.Max) },
             early = lateness?.Early,
+            preLate = lateness?.PreLate,
+            triggerP99Ms = lateness is null || double.IsNaN(lateness.TriggerP99) ? (double?)null : Round(lateness.TriggerP99),
             goals = new
             {
                 jobsPerSecond = throughput.JobsPerSecond >= GoalJobsPerSecond,
