@@ -1,0 +1,71 @@
+namespace JobMonitor.Bench;
+
+/// <summary>Command-line options; URIs default to the environment, then to the local services.</summary>
+public sealed record BenchOptions
+{
+    public int Jobs { get; init; } = 2_000;
+    public int Scheduled { get; init; } = 500;
+    public TimeSpan Spread { get; init; } = TimeSpan.FromSeconds(30);
+    public bool SkipFloor { get; init; }
+    public bool SkipLateness { get; init; }
+    public Uri RabbitMq { get; init; } = new(
+        Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/jobmonitor-bench");
+    public string Postgres { get; init; } =
+        Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_POSTGRES")
+        ?? "Host=localhost;Username=jobmonitor;Password=jobmonitor;Database=postgres";
+
+    public const string Help = """
+        JobMonitor benchmark: runs the real service in-process and measures it against the real broker and database.
+
+        Usage: dotnet run -c Release --project bench/JobMonitor.Bench -- [options]
+
+          --jobs N            jobs for the throughput run (default 2000; PRE/RUN/POST, one log op each, due now)
+          --scheduled M       jobs for the lateness run (default 500)
+          --spread SECONDS    the lateness run's scheduledAt spread (default 30)
+          --skip-floor        skip the raw RabbitMQ + Npgsql floor
+          --skip-lateness     skip the lateness run
+          --rabbitmq URI      AMQP URI of the bench vhost
+                              (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/jobmonitor-bench)
+          --postgres CONN     Npgsql connection string of a user that may create databases; the bench creates
+                              jm_bench_<random> and drops it at the end
+                              (default $JOBMONITOR_BENCH_POSTGRES, else
+                              Host=localhost;Username=jobmonitor;Password=jobmonitor;Database=postgres)
+          --help              this text
+
+        The vhost must exist: rabbitmqctl add_vhost jobmonitor-bench &&
+          rabbitmqctl set_permissions -p jobmonitor-bench guest ".*" ".*" ".*"
+        The last line printed is one JSON object with the figures and the goal checks.
+        """;
+
+    /// <summary>Null when --help was asked for.</summary>
+    public static BenchOptions? Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            options = args[i] switch
+            {
+                "--help" or "-h" => null,
+                "--jobs" => options with { Jobs = PositiveInt(args, ++i) },
+                "--scheduled" => options with { Scheduled = PositiveInt(args, ++i) },
+                "--spread" => options with { Spread = TimeSpan.FromSeconds(PositiveInt(args, ++i)) },
+                "--skip-floor" => options with { SkipFloor = true },
+                "--skip-lateness" => options with { SkipLateness = true },
+                "--rabbitmq" => options with { RabbitMq = new Uri(Value(args, ++i)) },
+                "--postgres" => options with { Postgres = Value(args, ++i) },
+                var unknown => throw new ArgumentException($"Unknown option {unknown}; see --help."),
+            };
+            if (options is null)
+                return null;
+        }
+        return options;
+    }
+
+    static string Value(IReadOnlyList<string> args, int i) =>
+        i < args.Count ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value; see --help.");
+
+    static int PositiveInt(IReadOnlyList<string> args, int i) =>
+        int.TryParse(Value(args, i), out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{args[i - 1]} needs a positive integer; see --help.");
+}

@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace JobMonitor.Bench;
+
+/// <summary>What the bench reads from the service's jobs table.</summary>
+public sealed class JobsTable(NpgsqlDataSource database)
+{
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Waits until every job of <paramref name="ids"/> is Finished; returns the last one's end.</summary>
+    public async Task<DateTimeOffset> WaitAllFinishedAsync(IReadOnlyCollection<Guid> ids, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (await CountFinishedAsync(ids) < ids.Count)
+        {
+            if (deadline.IsCancellationRequested)
+                throw new TimeoutException(
+                    $"Only {await CountFinishedAsync(ids)} of {ids.Count} jobs Finished within {timeout.TotalSeconds:0} s; " +
+                    $"statuses: {await StatusesAsync(ids)}.");
+            await Task.Delay(Poll);
+        }
+        await using var command = database.CreateCommand(
+            """SELECT max(ended_at) FROM jobmonitor.jobs WHERE id = ANY(@ids)""");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        return (DateTimeOffset)(DateTime)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>One finished job's saga state, as the service stores it (a realistic floor payload).</summary>
+    public async Task<string> SampleDataAsync(Guid id)
+    {
+        await using var command = database.CreateCommand("""SELECT data::text FROM jobmonitor.jobs WHERE id = @id""");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Per job, RUN start minus scheduledAt in ms (the RUN entry of the state's steps[] says when it started), and
+    /// whether PRE was still running at the date: then RUN waited for PRE, not for the trigger.
+    /// </summary>
+    public async Task<IReadOnlyList<(double LatenessMs, bool PreLate)>> RunLatenessAsync(IReadOnlyCollection<Guid> ids)
+    {
+        await using var command = database.CreateCommand(
+            """
+            SELECT extract(epoch FROM (run.value ->> 'startedAt')::timestamptz - j.scheduled_at) * 1000,
+                   (pre.value ->> 'endedAt')::timestamptz > j.scheduled_at
+            FROM jobmonitor.jobs j
+            CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') run
+            CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') pre
+            WHERE j.id = ANY(@ids) AND run.value ->> 'step' = 'Run' AND pre.value ->> 'step' = 'Pre'
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        var lateness = new List<(double, bool)>(ids.Count);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lateness.Add(((double)reader.GetDecimal(0), reader.GetBoolean(1)));
+        return lateness.Count == ids.Count
+            ? lateness
+            : throw new InvalidOperationException($"Found a RUN start for {lateness.Count} of {ids.Count} jobs.");
+    }
+
+    async Task<long> CountFinishedAsync(IReadOnlyCollection<Guid> ids)
+    {
+        await using var command = database.CreateCommand(
+            """SELECT count(*) FROM jobmonitor.jobs WHERE status = 'Finished' AND id = ANY(@ids)""");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    async Task<string> StatusesAsync(IReadOnlyCollection<Guid> ids)
+    {
+        await using var command = database.CreateCommand(
+            """SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) n FROM jobmonitor.jobs WHERE id = ANY(@ids) GROUP BY status) s""");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        return await command.ExecuteScalarAsync() as string ?? "none stored";
+    }
+}

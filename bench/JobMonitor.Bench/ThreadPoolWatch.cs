@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace JobMonitor.Bench;
+
+/// <summary>
+/// Samples how long a work item queued to the thread pool waits before it runs. Long waits mean the pool is
+/// starved (threads blocked in synchronous I/O) and every async continuation in the process waits as long.
+/// The sampler is a dedicated thread so that starvation cannot delay the sampling itself.
+/// </summary>
+public sealed class ThreadPoolWatch : IDisposable
+{
+    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+
+    readonly Thread _sampler;
+    readonly List<double> _waitsMs = [];
+    readonly int _threadsAtStart = ThreadPool.ThreadCount;
+    volatile bool _stopping;
+
+    public ThreadPoolWatch()
+    {
+        _sampler = new Thread(Sample) { IsBackground = true, Name = "bench thread-pool watch" };
+        _sampler.Start();
+    }
+
+    public sealed record Summary(int ThreadsAtStart, int ThreadsAtEnd, double WaitP50Ms, double WaitMaxMs, int Samples);
+
+    public Summary Stop()
+    {
+        _stopping = true;
+        _sampler.Join();
+        var sorted = _waitsMs.Order().ToList();
+        return new Summary(_threadsAtStart, ThreadPool.ThreadCount,
+            sorted.Count == 0 ? 0 : sorted[sorted.Count / 2], sorted.Count == 0 ? 0 : sorted[^1], sorted.Count);
+    }
+
+    public void Dispose()
+    {
+        if (!_stopping)
+            Stop();
+    }
+
+    void Sample()
+    {
+        while (!_stopping)
+        {
+            var queued = Stopwatch.GetTimestamp();
+            using var ran = new ManualResetEventSlim();
+            ThreadPool.UnsafeQueueUserWorkItem(_ => ran.Set(), null);
+            ran.Wait();
+            _waitsMs.Add(Stopwatch.GetElapsedTime(queued).TotalMilliseconds);
+            Thread.Sleep(Interval);
+        }
+    }
+}
