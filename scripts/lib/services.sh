@@ -188,6 +188,12 @@ jm_rabbitmq_api() {
     curl "${args[@]}"
 }
 
+# jm_rabbitmq_fresh_vhost VHOST: an empty vhost, so queues declared by an older build (other arguments) never clash.
+jm_rabbitmq_fresh_vhost() {
+    jm_rabbitmq_api DELETE "/vhosts/$1" >/dev/null 2>&1 || true
+    jm_rabbitmq_ensure_vhost "$1"
+}
+
 # jm_rabbitmq_ensure_vhost NAME: creates the vhost (PUT is idempotent) and grants the user everything on it.
 jm_rabbitmq_ensure_vhost() {
     jm_rabbitmq_api PUT "/vhosts/$1" '{}' >/dev/null

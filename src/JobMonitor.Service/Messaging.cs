@@ -31,3 +31,16 @@ public static class Messaging
         });
     }
 }
+
+/// <summary>
+/// RabbitMQ priorities. The messages that start a RUN at its date jump the queue of the saga and of the step
+/// workers, so a burst of other jobs' traffic does not make a RUN late.
+/// </summary>
+public static class MessagePriorities
+{
+    /// <summary>Highest priority the saga and worker queues accept (x-max-priority).</summary>
+    public const byte Max = 2;
+
+    /// <summary>Trigger fired, RUN step dispatched, RUN step claimed.</summary>
+    public const byte Timed = 2;
+}

@@ -8,7 +8,7 @@ public sealed class ExecutionOptions
     public string WorkerName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Step runs this instance runs at once; it claims no more than that.</summary>
-    public int MaxConcurrentSteps { get; set; } = 16;
+    public int MaxConcurrentSteps { get; set; } = 64;
 
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -18,6 +18,11 @@ public sealed class RunJobStepConsumer(
         {
             var response = await claims.GetResponse<StepRunClaimed, StepRunClaimRefused>(
                 new ClaimStepRun { JobId = step.JobId, StepRunId = step.StepRunId, Worker = options.Value.WorkerName },
+                request => request.UseExecute(send =>
+                {
+                    if (step.Step == Jobs.JobStep.Run)
+                        send.SetPriority(MessagePriorities.Timed);
+                }),
                 context.CancellationToken);
             if (response.Is(out Response<StepRunClaimRefused>? refused))
             {

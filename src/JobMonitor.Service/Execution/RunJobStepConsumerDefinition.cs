@@ -23,6 +23,8 @@ public sealed class RunJobStepConsumerDefinition : ConsumerDefinition<RunJobStep
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = maxConcurrentSteps;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.EnablePriority(MessagePriorities.Max);
         // The saga may be slow to answer; a claim that timed out is asked again before the message faults.
         endpointConfigurator.UseMessageRetry(r =>
         {

@@ -34,6 +34,8 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
             r.Intervals(0, 5, 10, 25, 50, 100, 200, 400, 800, 1000, 1000, 1000);
         });
         endpointConfigurator.UseInMemoryOutbox(context);
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.EnablePriority(MessagePriorities.Max);
 
         var partition = sagaConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<OpenJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));

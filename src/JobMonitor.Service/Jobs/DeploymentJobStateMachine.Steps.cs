@@ -309,6 +309,10 @@ public sealed partial class DeploymentJobStateMachine
             Ops = ops,
             FirstOp = firstOp,
             TraceParent = job.TraceParent,
+        }, send =>
+        {
+            if (step == JobStep.Run)
+                send.SetPriority(MessagePriorities.Timed);
         });
     }
 

@@ -9,13 +9,16 @@ public sealed class SchedulingOptions
     public const string TriggerQueue = "triggers";
 
     /// <summary>Each trigger holds a worker from its Hangfire due time until its instant (about <see cref="LeadTime"/>).</summary>
-    public int WorkerCount { get; set; } = 40;
+    public int WorkerCount { get; set; } = 100;
 
     /// <summary>How often Hangfire moves due delayed jobs to their queue (Hangfire's default, 15 s, is far too coarse).</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Fallback queue poll; LISTEN/NOTIFY and in-process signals normally wake a worker at once.</summary>
-    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Fallback queue poll of each idle worker; the instance that enqueues a due trigger wakes its own workers at once.
+    /// Every idle worker polls, so a short interval costs the database (100 workers at 500 ms: 200 queries/s).
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Hangfire NOTIFY/LISTEN so that a job enqueued by another instance is fetched at once. Off by default: it holds
