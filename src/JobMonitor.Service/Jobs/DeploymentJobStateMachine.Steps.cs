@@ -312,7 +312,7 @@ public sealed partial class DeploymentJobStateMachine
         }, send =>
         {
             if (step == JobStep.Run)
-                send.SetPriority(MessagePriorities.Timed);
+                send.TrySetPriority(MessagePriorities.Timed);
         });
     }
 
