@@ -1,3 +1,4 @@
+using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
@@ -11,13 +12,15 @@ namespace JobMonitor.Service.Jobs;
 /// </summary>
 public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobState>
 {
+    public const string QueueName = "deployment-job-state";
+
     const int ConcurrencyLimit = 32;
 
     public DeploymentJobStateDefinition()
     {
         Endpoint(e =>
         {
-            e.Name = "deployment-job-state";
+            e.Name = QueueName;
             e.PrefetchCount = ConcurrencyLimit * 2;
         });
     }
@@ -27,6 +30,17 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
         ISagaConfigurator<DeploymentJobState> sagaConfigurator,
         IRegistrationContext context)
     {
+        // Commands come through JobCommandRelay: the saga's queue must not be bound to their exchanges, where a raw
+        // JSON command cannot be told from the saga's other message types.
+        endpointConfigurator.ConfigureMessageTopology<ApproveJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<RejectJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<RescheduleJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<RerunJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<CancelJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<DeleteJob>(false);
+        endpointConfigurator.ConfigureMessageTopology<RespondToTrap>(false);
+        endpointConfigurator.ConfigureMessageTopology<PauseTrap>(false);
+        endpointConfigurator.ConfigureMessageTopology<ResumeTrap>(false);
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Handle<ConcurrencyException>();
