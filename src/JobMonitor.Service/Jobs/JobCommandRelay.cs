@@ -11,7 +11,10 @@ namespace JobMonitor.Service.Jobs;
 /// </summary>
 public sealed class JobCommandRelay<T> : IConsumer<T> where T : JobCommand
 {
-    static readonly Uri Saga = new($"queue:{DeploymentJobStateDefinition.QueueName}");
+    // The exchange of the saga's receive endpoint, not "queue:": sending to a queue address declares the queue, and
+    // a declaration without the saga queue's x-max-priority argument is refused by RabbitMQ (PRECONDITION_FAILED),
+    // which faults this endpoint.
+    static readonly Uri Saga = new($"exchange:{DeploymentJobStateDefinition.QueueName}");
 
     public async Task Consume(ConsumeContext<T> context)
     {
