@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using JobMonitor.Contracts;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
@@ -45,7 +44,7 @@ public sealed class CreateJobConsumer(
             Key = key,
             RequestedBy = command.RequestedBy,
             Definition = definition,
-            TraceParent = Activity.Current?.Id,
+            TraceParent = JobTracing.StartExecution(command.JobId, key, exec: 1, newTrace: false),
         });
     }
 }
