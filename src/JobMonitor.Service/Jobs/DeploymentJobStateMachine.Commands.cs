@@ -160,7 +160,7 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         await StopStepRunAsync(context, "the job was restarted");
         job.Exec++;
-        job.TraceParent = JobTracing.StartExecution(job.CorrelationId, job.Key, job.Exec, newTrace: true);
+        job.TraceParent = JobTracing.NewExecutionTrace(context, job.CorrelationId, job.Key, job.Exec);
         job.ExecStartStep = step;
         job.Failed = false;
         job.LastError = null;

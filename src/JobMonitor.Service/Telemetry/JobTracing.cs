@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
+using MassTransit;
 
 namespace JobMonitor.Service.Telemetry;
 
@@ -20,22 +21,41 @@ public static class JobTracing
 
     public static string? TraceIdOf(string? traceParent) => ContextOf(traceParent)?.TraceId.ToHexString();
 
+    /// <summary>The W3C header an upstream publisher puts on a command (MassTransit itself reads only its own MT-Activity-Id).</summary>
+    public const string UpstreamHeader = "traceparent";
+
+    /// <summary>The upstream publisher's trace context, from the command's <c>traceparent</c> header.</summary>
+    public static ActivityContext? UpstreamOf(ConsumeContext context) => ContextOf(context.Headers.Get<string>(UpstreamHeader));
+
     /// <summary>
-    /// The span "job {key} exec {n}" that the execution's spans hang under; returns its traceparent. The first
-    /// execution continues the create command's trace (and so the upstream publisher's); a rerun starts a trace of its
-    /// own, linked to the command that caused it: a parent there would put every rerun into one endless trace.
+    /// Starts "job {key} exec {n}", the span an execution's spans hang under, and makes it current. Its parent is the
+    /// upstream publisher's context, else the current activity; a default <paramref name="parent"/> starts a new trace.
+    /// The activity that caused it is linked when it is in another trace.
     /// </summary>
-    public static string? StartExecution(Guid jobId, string key, int exec, bool newTrace)
+    public static Activity? StartExecution(Guid jobId, string key, int exec, ActivityContext parent)
     {
         var cause = Activity.Current;
-        if (newTrace)
+        if (parent == default)
             Activity.Current = null;
+        var execution = JobMonitorTelemetry.Source.StartActivity(
+            $"job {key} exec {exec}", ActivityKind.Internal, parent,
+            tags: [new(JobTags.Id, jobId), new(JobTags.Key, key), new(JobTags.Exec, exec)],
+            links: cause is not null && cause.TraceId != parent.TraceId ? [new ActivityLink(cause.Context)] : null);
+        if (execution is null)
+            Activity.Current = cause;
+        return execution;
+    }
+
+    /// <summary>
+    /// A rerun's execution trace: a trace of its own (under the upstream publisher's context if the command carried
+    /// one), linked to the command; a parent there would put every rerun into one endless trace. Returns its traceparent.
+    /// </summary>
+    public static string? NewExecutionTrace(ConsumeContext command, Guid jobId, string key, int exec)
+    {
+        var cause = Activity.Current;
         try
         {
-            using var execution = JobMonitorTelemetry.Source.StartActivity(
-                $"job {key} exec {exec}", ActivityKind.Internal, parentContext: default,
-                tags: new ActivityTagsCollection { [JobTags.Id] = jobId, [JobTags.Key] = key, [JobTags.Exec] = exec },
-                links: newTrace && cause is not null ? [new ActivityLink(cause.Context)] : null);
+            using var execution = StartExecution(jobId, key, exec, UpstreamOf(command) ?? default);
             return execution?.Id;
         }
         finally
