@@ -55,6 +55,20 @@ public sealed class JobTraceTests(ServiceHostFixture host)
 
         var log = await jobs.LogAsync(jobId);
         Assert.All(log, line => Assert.Equal(upstream.TraceId.ToHexString(), line.GetProperty("traceId").GetString()));
+        await DumpAsync(inTrace);
+    }
+
+    /// <summary>
+    /// With JOBMONITOR_TRACE_DUMP set, writes the trace (span, parent, start, duration) there as tab-separated lines:
+    /// the source of docs/job-trace.svg (scripts/render-trace.py).
+    /// </summary>
+    static async Task DumpAsync(IReadOnlyList<Activity> trace)
+    {
+        if (Environment.GetEnvironmentVariable("JOBMONITOR_TRACE_DUMP") is not { Length: > 0 } path)
+            return;
+        var lines = trace.OrderBy(s => s.StartTimeUtc).Select(s =>
+            $"{s.SpanId}\t{s.ParentSpanId}\t{s.DisplayName}\t{s.StartTimeUtc:O}\t{s.Duration.TotalMilliseconds:F3}\t{s.Status}");
+        await File.WriteAllLinesAsync(path, lines);
     }
 
     [Fact]
