@@ -22,7 +22,7 @@ public sealed class RunJobStepConsumer(
                 request => request.UseExecute(send =>
                 {
                     if (step.Step == Jobs.JobStep.Run)
-                        send.SetPriority(MessagePriorities.Timed);
+                        send.TrySetPriority(MessagePriorities.Timed);
                 }),
                 context.CancellationToken);
             if (response.Is(out Response<StepRunClaimRefused>? refused))

@@ -262,18 +262,10 @@ public sealed partial class DeploymentJobStateMachine
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = null;
-        job.RunGateToken++;
         Log(job, "info", $"RUN waits for its scheduled date {job.ScheduledAt:O}");
         await MoveToAsync(context, Ready);
         await ArmMaxStartAsync(context);
-        await context.Publish(new ArmJobTrigger
-        {
-            JobId = job.CorrelationId,
-            JobKey = job.Key,
-            Kind = JobTriggerKind.RunGate,
-            DueAt = job.ScheduledAt,
-            Token = job.RunGateToken,
-        });
+        await ArmRunGateAsync(context);
     }
 
     async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step, int firstOp = 0)
@@ -316,7 +308,7 @@ public sealed partial class DeploymentJobStateMachine
             send.Headers.Set(JobTracing.ProjectHeader, job.Project);
             send.Headers.Set(JobTracing.EnvironmentHeader, job.Environment);
             if (step == JobStep.Run)
-                send.SetPriority(MessagePriorities.Timed);
+                send.TrySetPriority(MessagePriorities.Timed);
         });
     }
 

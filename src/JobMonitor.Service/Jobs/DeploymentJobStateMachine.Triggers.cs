@@ -117,33 +117,27 @@ public sealed partial class DeploymentJobStateMachine
         await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
     }
 
-    static async Task ArmMaxStartAsync(BehaviorContext<DeploymentJobState> context)
-    {
-        var job = context.Saga;
-        job.MaxStartToken++;
-        job.TriggersArmed = true;
-        await context.Publish(new ArmJobTrigger
-        {
-            JobId = job.CorrelationId,
-            JobKey = job.Key,
-            Kind = JobTriggerKind.MaxStart,
-            DueAt = job.MaxStartAt,
-            Token = job.MaxStartToken,
-        });
-    }
+    static Task ArmMaxStartAsync(BehaviorContext<DeploymentJobState> context) =>
+        ArmAsync(context, JobTriggerKind.MaxStart, context.Saga.MaxStartAt, ++context.Saga.MaxStartToken);
 
-    static async Task ArmTrapTimeoutAsync(BehaviorContext<DeploymentJobState> context)
+    static Task ArmTrapTimeoutAsync(BehaviorContext<DeploymentJobState> context) =>
+        ArmAsync(context, JobTriggerKind.TrapTimeout, context.Saga.Trap!.Deadline!.Value, ++context.Saga.TrapToken);
+
+    static Task ArmRunGateAsync(BehaviorContext<DeploymentJobState> context) =>
+        ArmAsync(context, JobTriggerKind.RunGate, context.Saga.ScheduledAt, ++context.Saga.RunGateToken);
+
+    /// <summary>Asks the scheduler for a trigger at a stored instant; the token makes any earlier one of its kind stale.</summary>
+    static async Task ArmAsync(BehaviorContext<DeploymentJobState> context, JobTriggerKind kind, DateTimeOffset dueAt, int token)
     {
         var job = context.Saga;
-        job.TrapToken++;
         job.TriggersArmed = true;
         await context.Publish(new ArmJobTrigger
         {
             JobId = job.CorrelationId,
             JobKey = job.Key,
-            Kind = JobTriggerKind.TrapTimeout,
-            DueAt = job.Trap!.Deadline!.Value,
-            Token = job.TrapToken,
+            Kind = kind,
+            DueAt = dueAt,
+            Token = token,
         });
     }
 }

@@ -38,7 +38,7 @@ public sealed class JobTriggerFirer(
 
         var firedAt = await time.WaitUntilAsync(dueAt, cancellationToken);
         await publisher.Publish(new JobTriggerFired { JobId = jobId, Kind = kind, DueAt = dueAt, FiredAt = firedAt, Token = token },
-            send => send.SetPriority(MessagePriorities.Timed), cancellationToken);
+            send => send.TrySetPriority(MessagePriorities.Timed), cancellationToken);
         await store.MarkFiredAsync(jobId, kind, token, firedAt, cancellationToken);
 
         logger.LogInformation("Fired trigger {Kind} of job {JobKey} (token {Token}) {LatenessMs:F1} ms after {DueAt:O}",
