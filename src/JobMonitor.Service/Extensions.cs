@@ -17,7 +17,8 @@ public static class Extensions
         builder.AddTelemetry();
         builder.AddJobLifecycle();
         builder.AddScheduling();
-        builder.AddExecution();
+        if (builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))
+            builder.AddExecution();
         builder.AddMessaging();
         builder.AddMonitor();
     }
@@ -25,6 +26,8 @@ public static class Extensions
     public static void MapJobMonitor(this WebApplication app)
     {
         app.MapMonitor();
-        app.MapScheduling();
+        if (app.Configuration.Roles().HasFlag(ServiceRoles.Api))
+            app.MapScheduling();
+        app.MapTelemetry();
     }
 }

@@ -8,7 +8,10 @@ namespace JobMonitor.Service;
 
 public static class Messaging
 {
-    /// <summary>One bus for the service: the job saga, CHECK, the step workers and the trigger scheduler.</summary>
+    /// <summary>
+    /// One bus for the service: the job saga, CHECK, the step workers and the trigger scheduler when the instance has the
+    /// workers role; an api-only instance uses the bus to publish and consumes nothing.
+    /// </summary>
     public static void AddMessaging(this IHostApplicationBuilder builder)
     {
         var rabbit = builder.Configuration.GetConnectionString("RabbitMq")
@@ -17,9 +20,12 @@ public static class Messaging
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
-            bus.AddJobLifecycleHandlers();
-            bus.AddStepWorkers();
-            bus.AddTriggerScheduling();
+            if (builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))
+            {
+                bus.AddJobLifecycleHandlers();
+                bus.AddStepWorkers();
+                bus.AddTriggerScheduling();
+            }
 
             bus.UsingRabbitMq((context, cfg) =>
             {

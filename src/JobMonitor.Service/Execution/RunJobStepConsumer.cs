@@ -1,3 +1,4 @@
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,9 @@ public sealed class RunJobStepConsumer(
 
             logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) claimed by {Worker}",
                 step.StepRunId, step.JobKey, step.Step, options.Value.WorkerName);
-            runner.Start(slot, step);
+            var labels = new JobLabels(
+                context.Headers.Get<string>(JobTracing.ProjectHeader), context.Headers.Get<string>(JobTracing.EnvironmentHeader));
+            runner.Start(slot, step, labels);
             slot = null;
         }
         finally

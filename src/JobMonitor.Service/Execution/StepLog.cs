@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Telemetry;
 
 namespace JobMonitor.Service.Execution;
 
@@ -28,7 +29,7 @@ public sealed class StepLog : IAsyncDisposable
         this.writer = writer;
         this.time = time;
         this.logger = logger;
-        traceId = TraceIdOf(step.TraceParent);
+        traceId = JobTracing.TraceIdOf(step.TraceParent) ?? System.Diagnostics.Activity.Current?.TraceId.ToHexString();
         pump = PumpAsync();
     }
 
@@ -96,11 +97,6 @@ public sealed class StepLog : IAsyncDisposable
             logger.LogError(e, "Could not write {Count} log lines of job {JobId} step run {StepRunId}", batch.Count, step.JobId, step.StepRunId);
         }
     }
-
-    static string? TraceIdOf(string? traceParent) =>
-        traceParent is not null && System.Diagnostics.ActivityContext.TryParse(traceParent, null, out var context)
-            ? context.TraceId.ToHexString()
-            : null;
 
     sealed class OpLog(StepLog log, string op, SecretMask mask) : IOpLog
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -25,8 +26,10 @@ public sealed class StepRunExecutor(
 
     string Worker => options.Value.WorkerName;
 
-    public async Task ExecuteAsync(RunJobStep step, StepRunHandle handle)
+    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, StepRunHandle handle)
     {
+        // Current for the whole step run, so the reports published at its end continue the job's trace.
+        using var span = JobTracing.StartStep(step, labels);
         if (!await ledger.TryStartStepAsync(step.StepRunId, step.JobId, Worker, CancellationToken.None))
         {
             logger.LogWarning("Step run {StepRunId} of job {JobKey} was started before; not running it again", step.StepRunId, step.JobKey);
@@ -34,6 +37,7 @@ public sealed class StepRunExecutor(
         }
 
         StepEnd end;
+        var clock = Stopwatch.StartNew();
         var log = new StepLog(step, logWriter, time, logger);
         await using (log)
         {
@@ -45,6 +49,7 @@ public sealed class StepRunExecutor(
             }
             catch (Exception e)
             {
+                span?.AddException(e);
                 logger.LogError(e, "Step run {StepRunId} of job {JobKey} failed in the worker", step.StepRunId, step.JobKey);
                 log.Write(null, LogLevels.Error, $"worker {Worker} failed: {e.Message}");
                 end = new StepEnd(true, [], $"worker {Worker} failed: {e.Message}");
@@ -56,6 +61,10 @@ public sealed class StepRunExecutor(
             }
         }
         await FinishAsync(step);
+        var outcome = StepOutcomeOf(end);
+        JobTracing.End(span, outcome, end.Error);
+        JobMonitorTelemetry.StepDuration.Record(clock.Elapsed.TotalSeconds,
+            new(JobTags.Step, step.Step.Wire()), new(JobTags.Outcome, outcome));
 
         if (!end.Report)
             return;
@@ -111,9 +120,7 @@ public sealed class StepRunExecutor(
         var mask = SecretMask.For(op.Params, op.Secret);
         var opLog = log.ForOp(op.Name, mask);
         opLog.Write(LogLevels.Info, $"op {op.Name} started");
-        var clock = Stopwatch.StartNew();
-
-        var error = await FailureOfAsync(new OpExecution
+        var execution = new OpExecution
         {
             JobId = step.JobId,
             JobKey = step.JobKey,
@@ -123,12 +130,19 @@ public sealed class StepRunExecutor(
             Index = index,
             Op = op,
             Log = opLog,
-        }, handle);
+        };
+        using var span = JobTracing.StartOp(execution);
+        var clock = Stopwatch.StartNew();
+
+        var error = await FailureOfAsync(execution, handle);
 
         var ms = clock.ElapsedMilliseconds;
         error = error is null ? null : mask.Apply(error);
         // A canceled op is not a person's decision to make: it fails the step whatever its onError says.
         var outcome = OutcomeOf(error, handle.Token.IsCancellationRequested ? OpErrorPolicy.Fail : op.OnError);
+        JobTracing.End(span, outcome, error);
+        JobMonitorTelemetry.OpDuration.Record(clock.Elapsed.TotalSeconds,
+            new(JobTags.Step, step.Step.Wire()), new(JobTags.OpKind, JobTracing.KindOf(op)), new(JobTags.Outcome, outcome));
         switch (outcome)
         {
             case OpOutcomes.Success:
@@ -233,6 +247,13 @@ public sealed class StepRunExecutor(
             logger.LogWarning(e, "Heartbeat of step run {StepRunId} failed", stepRunId);
         }
     }
+
+    static string StepOutcomeOf(StepEnd end) =>
+        !end.Report ? "lost"
+        : end.TrappedOp is not null ? OpOutcomes.Trapped
+        : end.Error is not null ? OpOutcomes.Error
+        : end.Ops.Any(o => o.Outcome == OpOutcomes.Warning) ? OpOutcomes.Warning
+        : OpOutcomes.Success;
 
     /// <summary>Report false: the claim was lost, someone else decides about this step run.</summary>
     sealed record StepEnd(bool Report, IReadOnlyList<OpResult> Ops, string? Error, int? TrappedOp = null);

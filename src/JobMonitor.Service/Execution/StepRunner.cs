@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JobMonitor.Service.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Execution;
@@ -26,7 +27,7 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
     }
 
     /// <summary>Starts a claimed step run; the runner owns the slot from here on.</summary>
-    public void Start(StepSlot slot, RunJobStep step)
+    public void Start(StepSlot slot, RunJobStep step, JobLabels labels)
     {
         var handle = new StepRunHandle();
         var entry = new Running(handle);
@@ -39,7 +40,7 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
         }
         if (stopping.IsCancellationRequested)
             handle.Cancel(ShutdownReason);
-        entry.Task = Task.Run(() => RunAsync(step, handle, slot));
+        entry.Task = Task.Run(() => RunAsync(step, labels, handle, slot));
     }
 
     /// <summary>Stops a step run running on this instance: its current op is canceled (process trees killed).</summary>
@@ -51,11 +52,11 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
         return true;
     }
 
-    async Task RunAsync(RunJobStep step, StepRunHandle handle, StepSlot slot)
+    async Task RunAsync(RunJobStep step, JobLabels labels, StepRunHandle handle, StepSlot slot)
     {
         try
         {
-            await executor.ExecuteAsync(step, handle);
+            await executor.ExecuteAsync(step, labels, handle);
         }
         catch (Exception e)
         {

@@ -20,8 +20,10 @@ public sealed partial class DeploymentJobStateMachine
     {
         var job = context.Saga;
         var command = context.Message;
+        JobTracing.TagCurrent(job);
         if (job.SeenCommands.Contains(command.CommandId))
         {
+            CountAccepted(command, duplicate: true);
             await context.Publish(Accepted(job, command, duplicate: true, job.Version));
             return;
         }
@@ -52,13 +54,17 @@ public sealed partial class DeploymentJobStateMachine
             ToStatus = job.CurrentState == Final.Name ? "Deleted" : JobStatus.Display(job.CurrentState),
             At = _clock.GetUtcNow(),
         });
+        CountAccepted(command, duplicate: false);
         await context.Publish(Accepted(job, command, duplicate: false, job.Version + 1));
     }
+
+    static void CountAccepted(JobCommand command, bool duplicate) =>
+        JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, command.GetType().Name), new("duplicate", duplicate));
 
     static async Task RejectAsync(ConsumeContext context, JobCommand command, Rejection rejection)
     {
         var name = command.GetType().Name;
-        JobMonitorTelemetry.CommandsRejected.Add(1, new("command", name), new("reason", rejection.Code));
+        JobMonitorTelemetry.CommandsRejected.Add(1, new(JobTags.Command, name), new(JobTags.Reason, rejection.Code));
         await context.Publish(new JobCommandRejected
         {
             JobId = command.JobId,
@@ -154,6 +160,7 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         await StopStepRunAsync(context, "the job was restarted");
         job.Exec++;
+        job.TraceParent = JobTracing.NewExecutionTrace(context, job.CorrelationId, job.Key, job.Exec);
         job.ExecStartStep = step;
         job.Failed = false;
         job.LastError = null;

@@ -47,6 +47,7 @@ public sealed partial class DeploymentJobStateMachine
             MaxStartAt = job.MaxStartAt,
             CreatedBy = job.CreatedBy,
         });
+        JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, nameof(CreateJob)), new("duplicate", false));
         await context.Publish(new JobCommandAccepted
         {
             JobId = job.CorrelationId,
@@ -65,6 +66,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         if (job.SeenCommands.Contains(context.Message.CommandId))
         {
+            JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, nameof(CreateJob)), new("duplicate", true));
             await context.Publish(new JobCommandAccepted
             {
                 JobId = job.CorrelationId,
@@ -303,6 +305,8 @@ public sealed partial class DeploymentJobStateMachine
             TraceParent = job.TraceParent,
         }, send =>
         {
+            send.Headers.Set(JobTracing.ProjectHeader, job.Project);
+            send.Headers.Set(JobTracing.EnvironmentHeader, job.Environment);
             if (step == JobStep.Run)
                 send.TrySetPriority(MessagePriorities.Timed);
         });
@@ -369,6 +373,7 @@ public sealed partial class DeploymentJobStateMachine
     {
         var job = context.Saga;
         var from = job.CurrentState;
+        JobTracing.TagCurrent(job);
         job.UpdatedAt = _clock.GetUtcNow();
         if (from != target.Name)
             await context.TransitionToState(target);
@@ -400,7 +405,9 @@ public sealed partial class DeploymentJobStateMachine
             job.SeenCommands.RemoveAt(0);
     }
 
-    void Log(DeploymentJobState job, string level, string text) =>
+    void Log(DeploymentJobState job, string level, string text)
+    {
+        JobTracing.TagCurrent(job);
         job.PendingLog.Add(new JobLogEntry
         {
             JobId = job.CorrelationId,
@@ -409,5 +416,7 @@ public sealed partial class DeploymentJobStateMachine
             Level = level,
             Text = text,
             At = _clock.GetUtcNow(),
+            TraceId = JobTracing.TraceIdOf(job.TraceParent),
         });
+    }
 }

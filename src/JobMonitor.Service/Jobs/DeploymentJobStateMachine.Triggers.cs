@@ -1,5 +1,6 @@
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -101,6 +102,7 @@ public sealed partial class DeploymentJobStateMachine
         job.EndedAt = now;
         job.LastError = $"worker {message.Worker} stopped heartbeating at {message.LastHeartbeatAt:O}";
         Log(job, "error", $"abend: {job.LastError}");
+        JobMonitorTelemetry.Abends.Add(1, new KeyValuePair<string, object?>(JobTags.Step, job.Step.Wire()));
         await MoveToAsync(context, Abend);
         await DisarmTriggersAsync(context);
     }

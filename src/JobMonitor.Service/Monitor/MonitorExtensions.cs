@@ -28,7 +28,8 @@ public static class MonitorExtensions
             Predicate = check => check.Tags.Contains(Ready),
             ResponseWriter = WriteReport,
         });
-        app.MapJobsApi();
+        if (app.Configuration.Roles().HasFlag(ServiceRoles.Api))
+            app.MapJobsApi();
     }
 
     static Task WriteReport(HttpContext context, HealthReport report)

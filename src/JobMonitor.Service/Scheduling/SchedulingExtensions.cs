@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,7 @@ public static class SchedulingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobTriggerStore>();
         builder.Services.AddTransient<JobTriggerFirer>();
+        builder.Services.AddSingleton<TriggerTracingFilter>();
 
         builder.Services.AddHangfire((services, hangfire) =>
         {
@@ -45,12 +47,21 @@ public static class SchedulingExtensions
                     });
         });
 
+        // The api role needs the storage (dashboard, readiness); only workers run a server that fires triggers.
+        if (!builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))
+            return;
         builder.Services.AddHangfireServer((services, server) =>
         {
             var options = services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
             server.WorkerCount = options.WorkerCount;
             server.SchedulePollingInterval = options.SchedulePollingInterval;
             server.Queues = [SchedulingOptions.TriggerQueue, "default"];
+            // This server's own filters rather than Hangfire's global ones: a host's filter must not outlive the host.
+            server.FilterProvider = new JobFilterProviderCollection
+            {
+                JobFilterProviders.Providers,
+                new JobFilterCollection { services.GetRequiredService<TriggerTracingFilter>() },
+            };
         });
     }
 

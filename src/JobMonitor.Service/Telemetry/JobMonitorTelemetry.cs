@@ -19,4 +19,20 @@ public static class JobMonitorTelemetry
     /// <summary>Commands refused, by command and reason.</summary>
     public static readonly Counter<long> CommandsRejected = Meter.CreateCounter<long>(
         "jobmonitor.commands.rejected", description: "Commands refused, by command and reason code");
+
+    /// <summary>Commands applied (or acknowledged again as duplicates), by command.</summary>
+    public static readonly Counter<long> CommandsAccepted = Meter.CreateCounter<long>(
+        "jobmonitor.commands.accepted", description: "Commands accepted, by command and duplicate");
+
+    /// <summary>Worker time of one step run, by step and outcome.</summary>
+    public static readonly Histogram<double> StepDuration = Meter.CreateHistogram<double>(
+        "jobmonitor.step.duration", unit: "s", description: "Duration of a step run on its worker, by step and outcome");
+
+    /// <summary>Time of one op, by step, kind and outcome.</summary>
+    public static readonly Histogram<double> OpDuration = Meter.CreateHistogram<double>(
+        "jobmonitor.op.duration", unit: "s", description: "Duration of an op, by step, kind and outcome");
+
+    /// <summary>Jobs whose worker vanished mid-step.</summary>
+    public static readonly Counter<long> Abends = Meter.CreateCounter<long>(
+        "jobmonitor.jobs.abended", description: "Jobs moved to Abend because their worker stopped heartbeating");
 }

@@ -36,6 +36,9 @@ public sealed class ServiceHostFixture : IAsyncLifetime
     /// <summary>Connection string of the database the service runs on (created for this fixture).</summary>
     public string ConnectionString => Started(connectionString);
 
+    /// <summary>The spans and metrics of the service, through OpenTelemetry's in-memory exporters.</summary>
+    public TelemetryCapture Telemetry { get; } = new();
+
     /// <summary>The AMQP URI (test vhost) the service consumes from.</summary>
     public static Uri RabbitMq => TestServices.RabbitMq;
 
@@ -54,7 +57,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             return;
         }
 
-        factory = new ServiceHostFactory(Settings(connectionString));
+        factory = new ServiceHostFactory(Settings(connectionString), Telemetry.Register);
         try
         {
             // StartServer runs the hosted services (migrations, bus, Hangfire); bound it so a stuck start fails.
@@ -65,6 +68,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             throw new InvalidOperationException($"The service did not start within {StartTimeout.TotalSeconds} s.");
         }
         client = factory.CreateClient();
+        Telemetry.Attach(factory.Services);
 
         // Messages published before the receive endpoints are bound would be dropped by RabbitMQ.
         var bus = factory.Services.GetRequiredService<IBusControl>();
@@ -90,7 +94,11 @@ public sealed class ServiceHostFixture : IAsyncLifetime
     /// application/json, to the exchange named after the contract (e.g. <c>JobMonitor.Contracts:CreateJob</c>).
     /// Returns once RabbitMQ confirmed it; throws when the exchange does not exist.
     /// </summary>
-    public async Task PublishRawAsync(string exchange, string json, CancellationToken cancellationToken = default)
+    public async Task PublishRawAsync(string exchange, string json, CancellationToken cancellationToken = default) =>
+        await PublishRawAsync(exchange, json, headers: null, cancellationToken);
+
+    /// <summary>As <see cref="PublishRawAsync(string, string, CancellationToken)"/>, with AMQP headers (a W3C <c>traceparent</c>, say).</summary>
+    public async Task PublishRawAsync(string exchange, string json, IDictionary<string, object?>? headers, CancellationToken cancellationToken = default)
     {
         var connection = Started(rabbit);
         await using var channel = await connection.CreateChannelAsync(
@@ -101,6 +109,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             ContentType = "application/json",
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = Guid.NewGuid().ToString(),
+            Headers = headers,
         };
         await channel.BasicPublishAsync(exchange, "", false, properties, Encoding.UTF8.GetBytes(json), cancellationToken);
     }
@@ -153,6 +162,8 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         {
             ["ConnectionStrings:Postgres"] = postgres,
             ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMq.ToString(),
+            // The telemetry tests wait for the gauges; a short cache keeps the wait short.
+            ["Telemetry:GaugeCacheTime"] = "00:00:00.500",
         };
         var scripts = Path.Combine(AppContext.BaseDirectory, "scripts");
         if (Directory.Exists(scripts))

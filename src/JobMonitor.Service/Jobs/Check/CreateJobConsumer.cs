@@ -38,6 +38,9 @@ public sealed class CreateJobConsumer(
         }
 
         var key = await keys.NextAsync(definition.Type, definition.Environment, context.CancellationToken);
+        // Current while OpenJob is published, so that the saga's handling joins the execution's trace.
+        using var execution = JobTracing.StartExecution(command.JobId, key, exec: 1,
+            JobTracing.UpstreamOf(context) ?? Activity.Current?.Context ?? default);
         await context.Publish(new OpenJob
         {
             JobId = command.JobId,
@@ -45,7 +48,7 @@ public sealed class CreateJobConsumer(
             Key = key,
             RequestedBy = command.RequestedBy,
             Definition = definition,
-            TraceParent = Activity.Current?.Id,
+            TraceParent = execution?.Id,
         });
     }
 }

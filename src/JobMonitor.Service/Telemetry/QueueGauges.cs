@@ -1,0 +1,70 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace JobMonitor.Service.Telemetry;
+
+/// <summary>
+/// Depth (messages ready, i.e. how far the consumers lag behind) and consumers of the service's RabbitMQ queues, read
+/// with a passive queue declare over AMQP: no management plugin needed, the same credentials as the bus.
+/// </summary>
+public sealed class QueueGauges : IAsyncDisposable
+{
+    readonly ConnectionFactory factory;
+    readonly IReadOnlyList<string> queues;
+    readonly CachedReading<IReadOnlyList<QueueReading>> readings;
+    IConnection? connection;
+
+    public QueueGauges(IConfiguration configuration, IMeterFactory meters, TimeProvider time, IOptions<TelemetryOptions> options, ILogger<QueueGauges> logger)
+    {
+        var uri = configuration.GetConnectionString("RabbitMq")
+            ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set.");
+        factory = new ConnectionFactory { Uri = new Uri(uri), ClientProvidedName = "jobmonitor-queue-gauges" };
+        queues = options.Value.Queues.Count > 0 ? options.Value.Queues : TelemetryOptions.DefaultQueues;
+        readings = new(Read, [], options.Value.GaugeCacheTime, time,
+            e => logger.LogWarning(e, "Could not read the RabbitMQ queue depths for the gauges"));
+
+        var meter = meters.Create(JobMonitorTelemetry.Name);
+        meter.CreateObservableGauge("jobmonitor.queue.depth",
+            () => readings.Value.Select(r => new Measurement<long>(r.Ready, Tag(r))),
+            description: "Messages ready in a queue of the service: the backlog its consumers lag behind");
+        meter.CreateObservableGauge("jobmonitor.queue.consumers",
+            () => readings.Value.Select(r => new Measurement<long>(r.Consumers, Tag(r))),
+            description: "Consumers of a queue of the service");
+    }
+
+    static KeyValuePair<string, object?> Tag(QueueReading reading) => new("queue", reading.Queue);
+
+    // Gauge callbacks are synchronous; the cache keeps this to one round of declares per period.
+    List<QueueReading> Read() => ReadAsync().GetAwaiter().GetResult();
+
+    async Task<List<QueueReading>> ReadAsync()
+    {
+        connection ??= await factory.CreateConnectionAsync();
+        var result = new List<QueueReading>();
+        foreach (var queue in queues)
+        {
+            // A passive declare of a missing queue closes its channel: one channel per queue.
+            await using var channel = await connection.CreateChannelAsync();
+            try
+            {
+                var ok = await channel.QueueDeclarePassiveAsync(queue);
+                result.Add(new QueueReading(queue, ok.MessageCount, ok.ConsumerCount));
+            }
+            catch (OperationInterruptedException)
+            {
+                // Not declared (yet): nothing to report for it.
+            }
+        }
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (connection is not null)
+            await connection.DisposeAsync();
+    }
+
+    sealed record QueueReading(string Queue, uint Ready, uint Consumers);
+}
