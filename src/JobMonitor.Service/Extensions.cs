@@ -3,6 +3,7 @@ using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
 
 namespace JobMonitor.Service;
@@ -15,6 +16,7 @@ public static class Extensions
         // Order matters for hosted services: migrations run before the bus and Hangfire start.
         builder.AddPersistence();
         builder.AddTelemetry();
+        builder.AddJobAccess();
         builder.AddJobLifecycle();
         builder.AddScheduling();
         if (builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))
