@@ -40,7 +40,11 @@ public static class SchedulingExtensions
                     bootstrap => bootstrap.UseNpgsqlConnection(connectionString),
                     new PostgreSqlStorageOptions
                     {
-                        SchemaName = "hangfire",
+                        SchemaName = options.Schema,
+                        // A trigger fetched by an instance that then died is fetched again after this, not after
+                        // Hangfire's 30 minutes; the running instance keeps its fetch alive (sliding) meanwhile.
+                        InvisibilityTimeout = options.InvisibilityTimeout,
+                        UseSlidingInvisibilityTimeout = true,
                         PrepareSchemaIfNecessary = true,
                         EnableLongPolling = options.LongPolling,
                         QueuePollInterval = options.QueuePollInterval,

@@ -36,6 +36,15 @@ public sealed class SchedulingOptions
     /// <summary>The coarse sleep ends this long before the instant; the rest is waited on the clock.</summary>
     public TimeSpan FineWait { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>PostgreSQL schema of Hangfire's tables; instances that share one Hangfire storage use the same one.</summary>
+    public string Schema { get; set; } = "hangfire";
+
+    /// <summary>
+    /// When a trigger fetched by an instance that died is handed to another. A trigger is idempotent (token and saga
+    /// re-check), so a trigger run twice is harmless; one held by a dead instance for Hangfire's default 30 min is not.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public DashboardSettings Dashboard { get; set; } = new();
 
     /// <summary>Margin over the polling interval for fetching and starting the job.</summary>

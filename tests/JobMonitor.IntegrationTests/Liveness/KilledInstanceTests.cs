@@ -54,6 +54,9 @@ public sealed class KilledInstanceTests(ServiceHostFixture host)
         {
             ["ConnectionStrings:Postgres"] = host.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = vhost.Amqp.ToString(),
+            // Its own Hangfire storage too: on the shared database its server would fetch the host's triggers and
+            // fire them on its own vhost, where no saga of the host hears them.
+            ["Scheduling:Schema"] = $"hangfire_child_{Guid.NewGuid():N}",
             ["Execution:WorkerName"] = worker,
             ["Execution:Scripts:hang:Path"] = "/bin/sh",
             ["Execution:Scripts:hang:Arguments:0"] = script,

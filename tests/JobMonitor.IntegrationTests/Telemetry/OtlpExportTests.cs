@@ -17,6 +17,9 @@ public sealed class OtlpExportTests(ServiceHostFixture host)
         {
             ["ConnectionStrings:Postgres"] = host.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = vhost.Amqp.ToString(),
+            // Its own Hangfire storage too: on the shared database its server would fetch the host's triggers and
+            // fire them on its own vhost, where no saga of the host hears them.
+            ["Scheduling:Schema"] = $"hangfire_child_{Guid.NewGuid():N}",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
