@@ -17,6 +17,7 @@ public static class Extensions
         builder.AddPersistence();
         builder.AddTelemetry();
         builder.AddJobAccess();
+        builder.AddApiAuthentication();
         builder.AddJobLifecycle();
         builder.AddScheduling();
         if (builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JobMonitor.Service.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -20,16 +21,21 @@ public static class MonitorExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         // Live: the process answers. Ready: broker (MassTransit's own check, tagged "ready"), database, Hangfire.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Ready),
             ResponseWriter = WriteReport,
-        });
+        }).AllowAnonymous();
         if (app.Configuration.Roles().HasFlag(ServiceRoles.Api))
+        {
+            app.MapSessionApi();
             app.MapJobsApi();
+        }
     }
 
     static Task WriteReport(HttpContext context, HealthReport report)

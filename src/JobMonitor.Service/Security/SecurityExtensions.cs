@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Security;
@@ -10,5 +13,59 @@ public static class SecurityExtensions
         builder.Services.AddOptions<PermissionsOptions>().BindConfiguration(PermissionsOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<PermissionsOptions>, PermissionsOptionsValidator>();
         builder.Services.AddSingleton<JobAccess>();
+    }
+
+    /// <summary>API keys (and what else signs people in); every endpoint requires a signed-in user unless it says otherwise.</summary>
+    public static void AddApiAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ApiKeys.Values.All(IsHash), "Auth:ApiKeys: every value must be 'sha256:' and 64 hex digits (printf %s \"$key\" | sha256sum).")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyHashes>();
+        builder.Services.AddAuthentication(SelectScheme)
+            .AddPolicyScheme(SelectScheme, "API key header, else the web monitor's session cookie", policy =>
+                policy.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = SessionApi.CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = true;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // An API answers 401/403; it never redirects to a login page.
+                cookie.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+
+    const string SelectScheme = "JobMonitor";
+
+    static Task Status(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The caller of an HTTP request, with what they may see and do.</summary>
+    public static Caller Caller(this HttpContext context) =>
+        context.RequestServices.GetRequiredService<JobAccess>().For(context.User.Identity?.Name ?? "");
+
+    static bool IsHash(string value)
+    {
+        try
+        {
+            ApiKeyHashes.Parse(value);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }

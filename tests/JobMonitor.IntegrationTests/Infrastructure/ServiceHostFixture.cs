@@ -27,8 +27,17 @@ public sealed class ServiceHostFixture : IAsyncLifetime
     string? connectionString;
     string? unavailable;
 
-    /// <summary>Calls the service's HTTP API (in-memory, no port).</summary>
+    /// <summary>Calls the service's HTTP API (in-memory, no port) as <see cref="TestUsers.Admin" />.</summary>
     public HttpClient Client => Started(client);
+
+    /// <summary>A new client signed in as <paramref name="user" /> (one of <see cref="TestUsers" />), or anonymous when null.</summary>
+    public HttpClient ClientFor(string? user)
+    {
+        var http = Started(factory).CreateClient();
+        if (user is not null)
+            http.DefaultRequestHeaders.Add("X-Api-Key", TestUsers.KeyOf(user));
+        return http;
+    }
 
     /// <summary>The service's container, to resolve <see cref="NpgsqlDataSource"/>, the bus, options...</summary>
     public IServiceProvider Services => Started(factory).Services;
@@ -67,7 +76,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"The service did not start within {StartTimeout.TotalSeconds} s.");
         }
-        client = factory.CreateClient();
+        client = ClientFor(TestUsers.Admin);
         Telemetry.Attach(factory.Services);
 
         // Messages published before the receive endpoints are bound would be dropped by RabbitMQ.
@@ -165,6 +174,8 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             // The telemetry tests wait for the gauges; a short cache keeps the wait short.
             ["Telemetry:GaugeCacheTime"] = "00:00:00.500",
         };
+        foreach (var (key, value) in TestUsers.Settings())
+            settings[key] = value;
         var scripts = Path.Combine(AppContext.BaseDirectory, "scripts");
         if (Directory.Exists(scripts))
         {
