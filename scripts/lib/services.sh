@@ -238,6 +238,17 @@ jm_utc_in() {
         date -u -r "$(($(date +%s) + $1))" +%Y-%m-%dT%H:%M:%SZ
 }
 
+# Debian's chromium for the browser tests: Playwright drives it by path (its own browser download cannot work here).
+# Without it the browser tests skip (fail with JOBMONITOR_REQUIRE_SERVICES=1).
+jm_chromium_ensure() {
+    [ -x /usr/bin/chromium ] && return 0
+    if ! command -v apt-get >/dev/null; then
+        jm_log "no chromium and no apt-get: the browser tests will skip"
+        return 0
+    fi
+    jm_apt_ensure chromium || jm_log "chromium could not be installed: the browser tests will skip"
+}
+
 # Finds dotnet when PATH lacks it (a CI shell without the login profile).
 jm_ensure_dotnet() {
     command -v dotnet >/dev/null && return 0

@@ -30,7 +30,10 @@ public static class Extensions
     {
         app.MapMonitor();
         if (app.Configuration.Roles().HasFlag(ServiceRoles.Api))
+        {
             app.MapScheduling();
+            app.MapWebMonitor();
+        }
         app.MapTelemetry();
     }
 }

@@ -1,6 +1,10 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RabbitMQ.Client;
@@ -26,6 +30,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
     IConnection? rabbit;
     string? connectionString;
     string? unavailable;
+    Uri? address;
 
     /// <summary>Calls the service's HTTP API (in-memory, no port) as <see cref="TestUsers.Admin" />.</summary>
     public HttpClient Client => Started(client);
@@ -51,6 +56,18 @@ public sealed class ServiceHostFixture : IAsyncLifetime
     /// <summary>The AMQP URI (test vhost) the service consumes from.</summary>
     public static Uri RabbitMq => TestServices.RabbitMq;
 
+    /// <summary>
+    /// The AMQP URI this host's service consumes from: a test project that runs beside this one (dotnet test runs
+    /// projects at once) needs a vhost of its own, or the two services would take each other's messages.
+    /// </summary>
+    public Uri Broker { get; init; } = TestServices.RabbitMq;
+
+    /// <summary>Serve HTTP on a free TCP port of 127.0.0.1 (for a browser), not only in memory: see <see cref="Address" />.</summary>
+    public bool ListenOnTcp { get; init; }
+
+    /// <summary>Where the service listens when <see cref="ListenOnTcp" />.</summary>
+    public Uri Address => Started(address);
+
     public async ValueTask InitializeAsync()
     {
         rabbit = await ConnectRabbitMqAsync();
@@ -66,7 +83,9 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             return;
         }
 
-        factory = new ServiceHostFactory(Settings(connectionString), Telemetry.Register);
+        factory = new ServiceHostFactory(Settings(connectionString, Broker), Telemetry.Register);
+        if (ListenOnTcp)
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         try
         {
             // StartServer runs the hosted services (migrations, bus, Hangfire); bound it so a stuck start fails.
@@ -77,6 +96,8 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             throw new InvalidOperationException($"The service did not start within {StartTimeout.TotalSeconds} s.");
         }
         client = ClientFor(TestUsers.Admin);
+        if (ListenOnTcp)
+            address = new Uri(factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         Telemetry.Attach(factory.Services);
 
         // Messages published before the receive endpoints are bound would be dropped by RabbitMQ.
@@ -149,15 +170,15 @@ public sealed class ServiceHostFixture : IAsyncLifetime
 
     async Task<IConnection?> ConnectRabbitMqAsync()
     {
-        var connectionFactory = new ConnectionFactory { Uri = TestServices.RabbitMq, RequestedConnectionTimeout = ConnectTimeout };
+        var connectionFactory = new ConnectionFactory { Uri = Broker, RequestedConnectionTimeout = ConnectTimeout };
         try
         {
             return await connectionFactory.CreateConnectionAsync("jobmonitor-tests");
         }
         catch (BrokerUnreachableException e)
         {
-            var problem = $"RabbitMQ unreachable at {TestServices.RabbitMq.Host}:{TestServices.RabbitMq.Port}" +
-                $"{TestServices.RabbitMq.AbsolutePath}: {e.InnerException?.Message ?? e.Message}";
+            var problem = $"RabbitMQ unreachable at {Broker.Host}:{Broker.Port}{Broker.AbsolutePath}: " +
+                $"{e.InnerException?.Message ?? e.Message}";
             if (TestServices.Required)
                 throw new InvalidOperationException($"RabbitMQ is required (JOBMONITOR_REQUIRE_SERVICES=1). {problem}", e);
             unavailable = problem;
@@ -165,12 +186,12 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         }
     }
 
-    static Dictionary<string, string> Settings(string postgres)
+    static Dictionary<string, string> Settings(string postgres, Uri broker)
     {
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:Postgres"] = postgres,
-            ["ConnectionStrings:RabbitMq"] = TestServices.RabbitMq.ToString(),
+            ["ConnectionStrings:RabbitMq"] = broker.ToString(),
             // The telemetry tests wait for the gauges; a short cache keeps the wait short.
             ["Telemetry:GaugeCacheTime"] = "00:00:00.500",
         };
