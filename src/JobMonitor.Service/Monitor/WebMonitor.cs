@@ -18,13 +18,15 @@ public static class WebMonitor
     {
         var files = app.Environment.WebRootFileProvider;
         app.MapGet("/", () => TypedResults.Redirect("/monitor")).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/monitor", () => TypedResults.Redirect("/monitor/")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/monitor/{**path}", (string? path, HttpContext context) => Serve(files, path, context))
             .AllowAnonymous().ExcludeFromDescription();
     }
 
     static IResult Serve(IFileProvider files, string? path, HttpContext context)
     {
+        // The pages load their modules by relative URL: /monitor must become /monitor/ (routing matches both).
+        if (string.IsNullOrEmpty(path) && !context.Request.Path.Value!.EndsWith('/'))
+            return TypedResults.Redirect("/monitor/");
         var relative = string.IsNullOrEmpty(path) ? "index.html" : path;
         // The file provider refuses paths that climb out of wwwroot; a dot-segment or a hidden file is never ours.
         if (relative.Split('/').Any(segment => segment.Length == 0 || segment.StartsWith('.')))

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using JobMonitor.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -28,7 +29,7 @@ public static class MonitorPages
     public static async Task SearchAsync(this IPage page, string text)
     {
         await page.Locator("#filters input[name=q]").FillAsync(text);
-        await page.WaitForURLAsync($"**q={Uri.EscapeDataString(text)}**");
+        await Expect(page).ToHaveURLAsync(new Regex($"[?&]q={Regex.Escape(Uri.EscapeDataString(text))}(&|$)"));
     }
 
     /// <summary>Clicks a row's action, confirms its dialog (after <paramref name="fill" />) and waits for the command's result.</summary>

@@ -35,7 +35,7 @@ public sealed class TestJobs(ServiceHostFixture service)
     public async Task<(Guid Id, string Name)> CreateAsync(string pipeline, string project = "shop", DateTimeOffset? scheduledAt = null)
     {
         var id = Guid.NewGuid();
-        var name = $"web {id.ToString("N")[..8]}";
+        var name = $"web-{id.ToString("N")[..8]}";
         var schedule = scheduledAt is { } at ? $", \"scheduledAt\": \"{at:O}\"" : "";
         await service.PublishRawAsync("JobMonitor.Contracts:CreateJob", $$"""
             {
