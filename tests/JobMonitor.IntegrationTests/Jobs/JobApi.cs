@@ -19,11 +19,19 @@ public sealed class JobApi(ServiceHostFixture host)
     public async Task<JsonElement> WaitForStatusAsync(Guid jobId, string status, TimeSpan? timeout = null)
     {
         JsonElement? job = null;
-        await ServiceHostFixture.WaitUntilAsync(async () =>
+        try
         {
-            job = await FindAsync(jobId);
-            return job?.GetProperty("status").GetString() == status;
-        }, timeout ?? TimeSpan.FromSeconds(30), $"job {jobId} to be {status} (last seen: {job?.GetProperty("status").GetString() ?? "absent"})");
+            await ServiceHostFixture.WaitUntilAsync(async () =>
+            {
+                job = await FindAsync(jobId);
+                return job?.GetProperty("status").GetString() == status;
+            }, timeout ?? TimeSpan.FromSeconds(30), $"job {jobId} to be {status}");
+        }
+        catch (TimeoutException e)
+        {
+            // The last reading, not the one before the wait began.
+            throw new TimeoutException($"{e.Message} Last seen: {job?.GetProperty("status").GetString() ?? "absent"}.", e);
+        }
         return job!.Value;
     }
 

@@ -15,6 +15,15 @@ public sealed class LifecycleJobs(ServiceHostFixture host)
 {
     public const string Revisions = """[{ "id": "a1b2c3", "author": "ana", "message": "fix cart", "paths": ["db/017.sql", "src/Cart.cs"] }]""";
 
+    /// <summary>PRE, RUN and POST with one log op each: a job whose only interest is its dates and statuses.</summary>
+    public const string LogOnlyPipeline = """
+        {
+          "pre":  [{ "name": "build", "kind": "log", "params": { "message": "built" } }],
+          "run":  [{ "name": "deploy", "kind": "log", "params": { "message": "deploying cart" } }],
+          "post": [{ "name": "notify", "kind": "log", "params": { "message": "post ran" } }]
+        }
+        """;
+
     public JobApi Api { get; } = new(host);
 
     public ServiceHostFixture Host => host;

@@ -6,13 +6,7 @@ namespace JobMonitor.IntegrationTests.Lifecycle;
 [Collection(ServiceHostCollection.Name)]
 public sealed class RescheduleTests(ServiceHostFixture host)
 {
-    const string Pipeline = """
-        {
-          "pre":  [{ "name": "build", "kind": "log", "params": { "message": "built" } }],
-          "run":  [{ "name": "deploy", "kind": "log", "params": { "message": "deploying cart" } }],
-          "post": [{ "name": "notify", "kind": "log", "params": { "message": "post ran" } }]
-        }
-        """;
+    const string Pipeline = LifecycleJobs.LogOnlyPipeline;
 
     readonly LifecycleJobs _jobs = new(host);
 
