@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using JobMonitor.BrowserTests.Infrastructure;
 using JobMonitor.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
@@ -16,7 +17,7 @@ public sealed class MonitorTests(BrowserHost host)
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync("/monitor/");
-        await page.WaitForURLAsync("**/monitor/signin.html**");
+        await Expect(page).ToHaveURLAsync(new Regex("/monitor/signin\\.html\\?next="));
         await page.Locator("#api-key").FillAsync("not-a-key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.Locator("#signin-error")).ToContainTextAsync("not valid");

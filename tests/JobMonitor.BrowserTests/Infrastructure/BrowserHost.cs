@@ -59,7 +59,15 @@ public sealed class BrowserHost : IAsyncLifetime
             TimezoneId = "Europe/Madrid",
         });
         context.SetDefaultTimeout(20_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // The page's own errors land in the test's output: a failing browser test then says what the page saw.
+        page.Console += (_, message) =>
+        {
+            if (message.Type is "error" or "warning")
+                TestContext.Current.TestOutputHelper?.WriteLine($"[browser {message.Type}] {message.Text}");
+        };
+        page.PageError += (_, error) => TestContext.Current.TestOutputHelper?.WriteLine($"[page error] {error}");
+        return page;
     }
 
     static Uri BrowserBroker() =>

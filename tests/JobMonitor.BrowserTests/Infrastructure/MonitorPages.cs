@@ -16,7 +16,7 @@ public static class MonitorPages
     {
         var page = await host.NewPageAsync();
         await page.GotoAsync("/monitor/");
-        await page.WaitForURLAsync("**/monitor/signin.html**");
+        await Expect(page).ToHaveURLAsync(new Regex("/monitor/signin\\.html\\?next="));
         await page.Locator("#api-key").FillAsync(TestUsers.KeyOf(user));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.Locator("#user")).ToHaveTextAsync(user);
