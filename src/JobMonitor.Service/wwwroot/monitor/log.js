@@ -3,7 +3,7 @@ import { el, localTime } from './format.js';
 import { renderNav, notify } from './nav.js';
 
 const LINE = 20; // px, fixed: only the lines in view are in the DOM, whatever the log's length
-const PAGE = 2000;
+const PAGE = 5000; // the API's largest page
 const OVERSCAN = 20;
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
