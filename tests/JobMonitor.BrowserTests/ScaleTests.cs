@@ -89,7 +89,7 @@ public sealed class ScaleTests(BrowserHost host)
     static FakeListItem FakeJob(int i)
     {
         var at = DateTimeOffset.UtcNow.AddMinutes(-i);
-        return new(Guid.NewGuid(), $"F-{1199 - i}", $"fake job {1199 - i}", "shop", "PROD", "Normal", "Finished", "END", 1,
+        return new(new Guid(i + 1, 0, 0, new byte[8]), $"F-{1199 - i}", $"fake job {1199 - i}", "shop", "PROD", "Normal", "Finished", "END", 1,
             ["SQL"], at, at.AddDays(1), at, at.AddSeconds(30), at, "ana", ["rerun", "delete"]);
     }
 }
