@@ -41,6 +41,7 @@ public sealed class ScreenshotTests(BrowserHost host)
         await Expect(page.Row(shown)).ToHaveAttributeAsync("data-status", "Finished", MonitorPages.Slowly);
         Directory.CreateDirectory(Folder);
         await page.Locator("#notices").EvaluateAsync("n => n.replaceChildren()");
+        await page.Locator("#grid").EvaluateAsync("g => { document.activeElement.blur(); g.scrollLeft = 0; }");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Folder, "monitor.png") });
 
         await page.GotoAsync($"/monitor/job.html?id={shown}");
