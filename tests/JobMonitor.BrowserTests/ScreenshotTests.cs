@@ -42,7 +42,9 @@ public sealed class ScreenshotTests(BrowserHost host)
         Directory.CreateDirectory(Folder);
         await page.Locator("#notices").EvaluateAsync("n => n.replaceChildren()");
         await page.Locator("#grid").EvaluateAsync("g => { document.activeElement.blur(); g.scrollLeft = 0; }");
+        await page.SetViewportSizeAsync(1880, 760);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Folder, "monitor.png") });
+        await page.SetViewportSizeAsync(1440, 900);
 
         await page.GotoAsync($"/monitor/job.html?id={shown}");
         await Expect(page.Locator("#timeline svg")).ToBeVisibleAsync();

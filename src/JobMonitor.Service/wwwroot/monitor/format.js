@@ -54,8 +54,10 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-export function timeCell(iso) {
-  return el('time', { datetime: iso ?? undefined, title: iso ? new Date(iso).toISOString() : undefined }, localTime(iso));
+/** A date for a cell; short: to the minute (the title keeps the UTC instant). */
+export function timeCell(iso, short = false) {
+  const text = localTime(iso);
+  return el('time', { datetime: iso ?? undefined, title: iso ? new Date(iso).toISOString() : undefined }, short ? text.slice(0, 16) : text);
 }
 
 export function statusBadge(status) {

@@ -233,8 +233,8 @@ function cells(item) {
     el('td', {}, item.step),
     el('td', {}, progressBar(item.progress)),
     el('td', {}, natureChips(item.natures)),
-    el('td', {}, timeCell(item.scheduledAt)), el('td', {}, timeCell(item.maxStartAt)),
-    el('td', {}, timeCell(item.startedAt)), el('td', {}, timeCell(item.endedAt)),
+    el('td', {}, timeCell(item.scheduledAt, true)), el('td', {}, timeCell(item.maxStartAt, true)),
+    el('td', {}, timeCell(item.startedAt, true)), el('td', {}, timeCell(item.endedAt, true)),
     el('td', {}, item.owner ?? ''),
     el('td', {}, actionButtons(item, { compact: true })),
   ];
