@@ -8,11 +8,15 @@ namespace JobMonitor.Service.Security;
 public static class SecurityExtensions
 {
     /// <summary>The permission model (roles, scopes, users) shared by the HTTP API and the bus command checks.</summary>
-    public static void AddJobAccess(this IHostApplicationBuilder builder)
+    public static void AddJobAccess(this IHostApplicationBuilder builder) => builder.Services.AddJobAccess();
+
+    /// <inheritdoc cref="AddJobAccess(IHostApplicationBuilder)" />
+    public static IServiceCollection AddJobAccess(this IServiceCollection services)
     {
-        builder.Services.AddOptions<PermissionsOptions>().BindConfiguration(PermissionsOptions.Section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<PermissionsOptions>, PermissionsOptionsValidator>();
-        builder.Services.AddSingleton<JobAccess>();
+        services.AddOptions<PermissionsOptions>().BindConfiguration(PermissionsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PermissionsOptions>, PermissionsOptionsValidator>();
+        services.AddSingleton<JobAccess>();
+        return services;
     }
 
     /// <summary>API keys (and what else signs people in); every endpoint requires a signed-in user unless it says otherwise.</summary>
