@@ -16,7 +16,7 @@ namespace JobMonitor.IntegrationTests.Security;
 public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
 {
     /// <summary>The endpoints a stranger may call: health, and the sign-in that exchanges a key for a session.</summary>
-    static readonly string[] Anonymous = ["GET /health/live", "GET /health/ready", "POST /api/session"];
+    static readonly string[] Anonymous = ["ANY /health/live", "ANY /health/ready", "POST /api/session"];
 
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -25,7 +25,7 @@ public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
     {
         var endpoints = Endpoints().Where(e => !Anonymous.Contains(e.Name)).ToList();
         Assert.Contains(endpoints, e => e.Name.StartsWith("GET /api/jobs", StringComparison.Ordinal));
-        Assert.Contains(endpoints, e => e.Name.StartsWith("GET /hangfire", StringComparison.Ordinal));
+        Assert.Contains(endpoints, e => e.Name.StartsWith("ANY /hangfire", StringComparison.Ordinal));
         using var anonymous = host.ClientFor(null);
         using var wrongKey = host.ClientFor(null);
         wrongKey.DefaultRequestHeaders.Add("X-Api-Key", "not-a-configured-key");
@@ -51,9 +51,20 @@ public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
     [Fact]
     public void Only_health_and_sign_in_allow_anonymous_callers()
     {
-        var allowed = Endpoints(anonymousOnly: true).Select(e => e.Name).Order(StringComparer.Ordinal);
+        var allowed = Endpoints(anonymousOnly: true).Select(e => e.Name).Distinct().Order(StringComparer.Ordinal);
 
         Assert.Equal(Anonymous.Order(StringComparer.Ordinal), allowed);
+    }
+
+    [Fact]
+    public async Task A_bearer_token_is_401_when_no_token_provider_is_configured()
+    {
+        using var http = host.ClientFor(null);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "eyJhbGciOiJub25lIn0.e30.");
+
+        using var response = await http.GetAsync(new Uri("/api/me", UriKind.Relative), Cancel);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Theory]
@@ -68,7 +79,11 @@ public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    /// <summary>(name as "METHOD pattern", method, a concrete path) of each route endpoint; parameters get sample values.</summary>
+    /// <summary>
+    /// (name as "METHOD pattern", method, a concrete path) of each route endpoint; parameters get sample values. An
+    /// endpoint without method metadata (health, the dashboard) answers any method: it is named ANY and tried with a
+    /// read and a command.
+    /// </summary>
     IEnumerable<(string Name, string Method, string Path)> Endpoints(bool anonymousOnly = false)
     {
         var source = host.Services.GetRequiredService<EndpointDataSource>();
@@ -77,10 +92,10 @@ public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
             if (anonymousOnly != endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
                 continue;
             var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
-            // No method metadata (the dashboard): any method reaches it; a read and a command are tried.
-            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
-            foreach (var method in methods)
-                yield return ($"{method} {pattern}", method, Parameter().Replace(pattern, SampleValue));
+            var path = Parameter().Replace(pattern, SampleValue);
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            foreach (var method in methods ?? ["GET", "POST"])
+                yield return ($"{(methods is null ? "ANY" : method)} {pattern}", method, path);
         }
     }
 
