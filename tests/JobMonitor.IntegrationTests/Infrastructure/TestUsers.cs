@@ -18,6 +18,8 @@ public static class TestUsers
     public const string CiBot = "ci-bot";
     /// <summary>Every permission, on the <c>other</c> project only: out of scope for the tests' <c>shop</c> jobs.</summary>
     public const string Outsider = "outsider";
+    /// <summary>View only, in role <c>release-managers</c>: approves jobs that list <c>role:release-managers</c>.</summary>
+    public const string ReleaseManager = "release-manager";
     /// <summary>A valid key and no role: signed in, allowed nothing.</summary>
     public const string Nobody = "nobody";
 
@@ -35,6 +37,7 @@ public static class TestUsers
         // What the lifecycle tests' operator does on the bus: approve (also jobs not listing her), restart, cancel, delete.
         Role(settings, "shop-releasers", ["shop/*"], "action.job.view_monitor", "action.job.approve_all", "action.job.restart",
             "action.job.cancel", "action.job.delete");
+        Role(settings, "release-managers", ["*/*"], "action.job.view_monitor");
         Role(settings, "other-administrators", ["other/*"], "action.job.view_monitor", "action.job.approve_all", "action.job.restart",
             "action.job.cancel", "action.job.delete", "action.job.create");
         User(settings, Admin, "administrators");
@@ -43,6 +46,7 @@ public static class TestUsers
         User(settings, Ana, "viewers", "shop-releasers");
         User(settings, CiBot, "pipelines", "administrators");
         User(settings, Outsider, "other-administrators");
+        User(settings, ReleaseManager, "release-managers");
         User(settings, Nobody);
         return settings;
     }
