@@ -15,8 +15,11 @@ namespace JobMonitor.IntegrationTests.Security;
 [Collection(ServiceHostCollection.Name)]
 public sealed partial class EndpointAuthenticationTests(ServiceHostFixture host)
 {
-    /// <summary>The endpoints a stranger may call: health, and the sign-in that exchanges a key for a session.</summary>
-    static readonly string[] Anonymous = ["ANY /health/live", "ANY /health/ready", "POST /api/session"];
+    /// <summary>
+    /// The endpoints a stranger may call: health, the sign-in that exchanges a key for a session, and the web
+    /// monitor's static pages (with the redirect of <c>/</c> to them), which hold no data: they call the API for it.
+    /// </summary>
+    static readonly string[] Anonymous = ["ANY /health/live", "ANY /health/ready", "GET /", "GET /monitor/{**path}", "POST /api/session"];
 
     static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
