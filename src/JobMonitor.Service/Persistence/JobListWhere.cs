@@ -6,8 +6,9 @@ using NpgsqlTypes;
 namespace JobMonitor.Service.Persistence;
 
 /// <summary>
-/// The WHERE clause of a job list query: the filter's conditions and the caller's visible scopes, every value a
-/// numbered parameter. <see cref="Matches" /> is false when the caller sees no scope at all (nothing to ask).
+/// The WHERE clause of a job list query: the filter's conditions but the status and the caller's visible scopes,
+/// every value a numbered parameter; <see cref="StatusConditions" /> adds the status part. <see cref="Matches" /> is
+/// false when the caller sees no scope at all (nothing to ask).
 /// </summary>
 internal sealed class JobListWhere
 {
@@ -18,12 +19,9 @@ internal sealed class JobListWhere
 
     public bool Matches { get; }
 
-    /// <param name="withStatus">False for the per-status counts, which span every status of the filter.</param>
-    public static JobListWhere For(JobListFilter filter, IReadOnlyList<ScopePattern> scopes, bool withStatus)
+    public static JobListWhere For(JobListFilter filter, IReadOnlyList<ScopePattern> scopes)
     {
         var where = new JobListWhere(scopes.Count > 0);
-        if (withStatus && filter.Statuses.Count > 0)
-            where.Add("status = ANY({0})", Text(filter.Statuses.ToArray()));
         if (filter.Step is { } step)
             where.Add("step = {0}", Text(step.ToString()));
         if (filter.Project is { } project)
@@ -46,8 +44,24 @@ internal sealed class JobListWhere
         return where;
     }
 
+    /// <summary>
+    /// The status part, to AND with <see cref="Sql" />: one condition for all <paramref name="statuses" />, or with
+    /// <paramref name="each" /> one per status (alternatives: a query part each, read in index order and merged).
+    /// None when the filter has no status.
+    /// </summary>
+    public IReadOnlyList<string> StatusConditions(IReadOnlyList<string> statuses, bool each)
+    {
+        if (statuses.Count == 0)
+            return [];
+        if (statuses.Count == 1 || each)
+            return statuses.Select(status => Parameter("status = {0}", Text(status))).ToList();
+        return [Parameter("status = ANY({0})", Text(statuses.ToArray()))];
+    }
+
     /// <summary>Adds a condition whose <c>{0}</c>, <c>{1}</c>... are <paramref name="values" />.</summary>
-    public void Add(string condition, params NpgsqlParameter[] values)
+    void Add(string condition, params NpgsqlParameter[] values) => conditions.Add(Parameter(condition, values));
+
+    string Parameter(string condition, params NpgsqlParameter[] values)
     {
         var names = new object[values.Length];
         for (var i = 0; i < values.Length; i++)
@@ -56,7 +70,7 @@ internal sealed class JobListWhere
             names[i] = "@" + values[i].ParameterName;
             parameters.Add(values[i]);
         }
-        conditions.Add(string.Format(System.Globalization.CultureInfo.InvariantCulture, condition, names));
+        return string.Format(System.Globalization.CultureInfo.InvariantCulture, condition, names);
     }
 
     public string Sql => conditions.Count == 0 ? "TRUE" : string.Join(" AND ", conditions);

@@ -16,7 +16,7 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
         var after = string.IsNullOrEmpty(query.Cursor) ? null : JobListCursor.Parse(query.Cursor, query);
-        var where = JobListWhere.For(query.Filter, scopes, withStatus: true);
+        var where = JobListWhere.For(query.Filter, scopes);
         if (!where.Matches)
             return new JobPage([], null);
 
@@ -48,7 +48,7 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         JobListFilter filter, IReadOnlyList<ScopePattern> scopes, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var where = JobListWhere.For(filter, scopes, withStatus: false);
+        var where = JobListWhere.For(filter, scopes);
         if (!where.Matches)
             return counts;
 

@@ -8,6 +8,9 @@ CREATE INDEX IF NOT EXISTS jobs_ended_at_idx ON jobmonitor.jobs (ended_at, id);
 CREATE INDEX IF NOT EXISTS jobs_status_created_idx ON jobmonitor.jobs (status, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_project_created_idx ON jobmonitor.jobs (project, created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS jobs_project_status_created_idx ON jobmonitor.jobs (project, status, created_at DESC, id DESC);
+-- The counts per status (the monitor's tabs) count index entries, not rows, for filters on project, environment,
+-- step and type and for scopes (an index-only scan: no heap page read once vacuum marked the pages all-visible).
+CREATE INDEX IF NOT EXISTS jobs_counts_idx ON jobmonitor.jobs (project, environment, status, step, type);
 CREATE INDEX IF NOT EXISTS jobs_natures_idx ON jobmonitor.jobs USING gin (natures);
 
 -- Text search (q): key prefix or name substring, case-insensitive. Trigrams answer both ILIKE shapes when the
