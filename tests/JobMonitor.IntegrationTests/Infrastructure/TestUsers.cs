@@ -15,6 +15,9 @@ public static class TestUsers
     public const string Ana = "ana";
     public const string CiBot = "ci-bot";
 
+    /// <summary>Signed in, but no role: sees no job.</summary>
+    public const string Nobody = "nobody";
+
     /// <summary>The API key of <paramref name="user" /> (its SHA-256 is what the service is configured with).</summary>
     public static string KeyOf(string user) => $"test-key-{user}";
 
@@ -31,6 +34,7 @@ public static class TestUsers
         User(settings, ShopOperator, "shop-operators");
         User(settings, Ana, "viewers");
         User(settings, CiBot, "pipelines", "administrators");
+        User(settings, Nobody);
         return settings;
     }
 
