@@ -35,7 +35,7 @@ internal sealed class JobListWhere
         if (filter.Text is { } text)
         {
             var escaped = EscapeLike(text);
-            where.Add("(key ILIKE {0} OR name ILIKE {1})", Text(escaped + "%"), Text("%" + escaped + "%"));
+            where.Add("(lower(key) LIKE {0} OR name ILIKE {1})", Text(escaped.ToLowerInvariant() + "%"), Text("%" + escaped + "%"));
         }
         where.AddRange("scheduled_at", filter.Scheduled);
         where.AddRange("started_at", filter.Started);

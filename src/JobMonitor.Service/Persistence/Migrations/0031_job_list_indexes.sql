@@ -13,16 +13,14 @@ CREATE INDEX IF NOT EXISTS jobs_project_status_created_idx ON jobmonitor.jobs (p
 CREATE INDEX IF NOT EXISTS jobs_counts_idx ON jobmonitor.jobs (project, environment, status, step, type);
 CREATE INDEX IF NOT EXISTS jobs_natures_idx ON jobmonitor.jobs USING gin (natures);
 
--- Text search (q): key prefix or name substring, case-insensitive. Trigrams answer both ILIKE shapes when the
--- extension can be installed; otherwise a lower(key) prefix index serves the key half and names are scanned.
+-- Text search (q), case-insensitive: a key prefix on a lower(key) btree (trigrams of keys are mostly digits and
+-- match half the table), a name substring on trigrams when the extension can be installed; else names are scanned.
+CREATE INDEX IF NOT EXISTS jobs_key_lower_idx ON jobmonitor.jobs (lower(key) text_pattern_ops);
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
-        CREATE INDEX IF NOT EXISTS jobs_key_trgm_idx ON jobmonitor.jobs USING gin (key gin_trgm_ops);
         CREATE INDEX IF NOT EXISTS jobs_name_trgm_idx ON jobmonitor.jobs USING gin (name gin_trgm_ops);
-    ELSE
-        CREATE INDEX IF NOT EXISTS jobs_key_lower_idx ON jobmonitor.jobs (lower(key) text_pattern_ops);
     END IF;
 END
 $$;
