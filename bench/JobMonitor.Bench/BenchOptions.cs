@@ -8,6 +8,11 @@ public sealed record BenchOptions
     public TimeSpan Spread { get; init; } = TimeSpan.FromSeconds(30);
     public bool SkipFloor { get; init; }
     public bool SkipLateness { get; init; }
+
+    /// <summary>Jobs for the list benchmark; 0 runs the throughput and lateness benchmark instead.</summary>
+    public int ListJobs { get; init; }
+
+    public bool KeepDatabase { get; init; }
     public Uri RabbitMq { get; init; } = new(
         Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/jobmonitor-bench");
     public string Postgres { get; init; } =
@@ -24,6 +29,10 @@ public sealed record BenchOptions
           --spread SECONDS    the lateness run's scheduledAt spread (default 30)
           --skip-floor        skip the raw RabbitMQ + Npgsql floor
           --skip-lateness     skip the lateness run
+          --list-1m           instead: the job list benchmark on 1,000,000 jobs loaded with COPY (no broker needed);
+                              list and count queries timed without, then with the list indexes
+          --list N            the same with N jobs
+          --keep-database     the list benchmark keeps its database (for EXPLAIN ANALYZE by hand)
           --rabbitmq URI      AMQP URI of the bench vhost
                               (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/jobmonitor-bench)
           --postgres CONN     Npgsql connection string of a user that may create databases; the bench creates
@@ -51,6 +60,9 @@ public sealed record BenchOptions
                 "--spread" => options with { Spread = TimeSpan.FromSeconds(PositiveInt(args, ++i)) },
                 "--skip-floor" => options with { SkipFloor = true },
                 "--skip-lateness" => options with { SkipLateness = true },
+                "--list-1m" => options with { ListJobs = 1_000_000 },
+                "--list" => options with { ListJobs = PositiveInt(args, ++i) },
+                "--keep-database" => options with { KeepDatabase = true },
                 "--rabbitmq" => options with { RabbitMq = new Uri(Value(args, ++i)) },
                 "--postgres" => options with { Postgres = Value(args, ++i) },
                 var unknown => throw new ArgumentException($"Unknown option {unknown}; see --help."),

@@ -32,6 +32,6 @@ public static class Lateness
     }
 
     /// <summary>Nearest rank.</summary>
-    static double Percentile(List<double> sorted, double p) =>
+    internal static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }

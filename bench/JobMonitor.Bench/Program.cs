@@ -16,6 +16,12 @@ if (options is null)
     return 0;
 }
 
+if (options.ListJobs > 0)
+{
+    ListReport.Print(await ListBench.RunAsync(options));
+    return 0;
+}
+
 Console.WriteLine($"starting the service (RabbitMQ {options.RabbitMq.Host}{options.RabbitMq.AbsolutePath})...");
 await using var host = await BenchHost.StartAsync(options);
 await using var publisher = await RawPublisher.ConnectAsync(options.RabbitMq);

@@ -13,7 +13,7 @@ public static class Report
     const double GoalP99Ms = 100;
 
     // Relaxed: the line is read by people and scripts, not embedded in HTML ("+00:00" rather than "\u002B00:00").
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Print(BenchOptions options, TimeSpan warmUp, Throughput.Result throughput, Floor.Result? floor,
         Lateness.Result? lateness, IReadOnlyDictionary<string, long> serviceLogs)

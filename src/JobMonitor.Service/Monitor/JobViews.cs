@@ -1,20 +1,33 @@
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
 
 namespace JobMonitor.Service.Monitor;
 
-/// <summary>A row of the monitor's job list.</summary>
+/// <summary>
+/// A row of the monitor's job list. <see cref="AllowedActions" />: the commands the job's status and step accept
+/// now that the caller may send (approve/reject also for the job's listed approvers).
+/// </summary>
 public sealed record JobListItem(
     Guid Id, string Key, string Name, string Project, string Environment, string Type, string Status, string Step,
-    double Progress, DateTimeOffset ScheduledAt, DateTimeOffset MaxStartAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? EndedAt, DateTimeOffset CreatedAt)
+    double Progress, IReadOnlyList<string> Natures, string? Owner, DateTimeOffset ScheduledAt, DateTimeOffset MaxStartAt,
+    DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, DateTimeOffset CreatedAt, IReadOnlyList<string> AllowedActions)
 {
-    public static JobListItem From(JobSummary job) => new(
-        job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), JobStatus.Display(job.Status),
-        job.Step.Wire(), job.Progress, job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt, job.CreatedAt);
+    public static JobListItem From(JobSummary job, Caller caller)
+    {
+        // The status table reads only the state and the step.
+        var state = new DeploymentJobState { CurrentState = job.Status, Step = job.Step };
+        var allowed = JobCommandRules.All
+            .Where(command => JobCommandRules.Allows(command, state) && caller.MayAct(command, job.Project, job.Environment, job.Approvers))
+            .ToList();
+        return new(job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), JobStatus.Display(job.Status),
+            job.Step.Wire(), job.Progress, job.Natures, job.Owner, job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt,
+            job.CreatedAt, allowed);
+    }
 }
 
-public sealed record JobListPage(IReadOnlyList<JobListItem> Items, string? NextCursor);
+/// <summary>A page of the list; <see cref="Counts" />: jobs per status (display name) for the filter without its status part.</summary>
+public sealed record JobListPage(IReadOnlyList<JobListItem> Items, string? NextCursor, IReadOnlyDictionary<string, long> Counts);
 
 /// <summary>The job dashboard: every field of the job and, per execution and step, its ops.</summary>
 public sealed record JobDetail(

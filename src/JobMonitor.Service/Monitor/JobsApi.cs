@@ -1,4 +1,6 @@
+using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JobMonitor.Service.Monitor;
@@ -18,19 +20,27 @@ public static class JobsApi
     }
 
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListJobs(
-        JobReadStore jobs, string? cursor, int? limit, CancellationToken cancellationToken)
+        HttpContext context, JobReadStore jobs, [AsParameters] JobListParameters parameters, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxPage)
-            return BadRequest("limit", $"limit must be between 1 and {MaxPage}.");
+        var query = parameters.Parse(out var errors);
+        if (errors.Count > 0)
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
+                detail: string.Join(" ", errors.Values.SelectMany(m => m)), extensions: new Dictionary<string, object?> { ["errors"] = errors });
+        var caller = context.Caller();
+        JobPage page;
         try
         {
-            var page = await jobs.ListAsync(cursor, limit ?? 50, cancellationToken);
-            return TypedResults.Ok(new JobListPage(page.Items.Select(JobListItem.From).ToList(), page.NextCursor));
+            page = await jobs.ListAsync(query, caller.VisibleScopes, cancellationToken);
         }
         catch (FormatException e)
         {
             return BadRequest("cursor", e.Message);
         }
+        var counts = await jobs.CountAsync(query.Filter, caller.VisibleScopes, cancellationToken);
+        return TypedResults.Ok(new JobListPage(
+            page.Items.Select(job => JobListItem.From(job, caller)).ToList(),
+            page.NextCursor,
+            JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
     }
 
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(

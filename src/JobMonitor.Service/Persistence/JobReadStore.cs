@@ -1,55 +1,65 @@
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Security;
 using Npgsql;
 
 namespace JobMonitor.Service.Persistence;
 
-/// <summary>Reads for the monitor: the job list newest first with a keyset cursor, and one job's full state.</summary>
+/// <summary>Reads for the monitor: the filtered, sorted job list with a keyset cursor and counts, and one job's full state.</summary>
 public sealed class JobReadStore(NpgsqlDataSource dataSource)
 {
-    const string FirstPage = $"""
-        SELECT {JobsTable.SummaryColumns}
-        FROM jobmonitor.jobs
-        ORDER BY created_at DESC, id DESC
-        LIMIT @limit
-        """;
-
-    // The row comparison walks the (created_at DESC, id DESC) index from the cursor on.
-    const string NextPage = $"""
-        SELECT {JobsTable.SummaryColumns}
-        FROM jobmonitor.jobs
-        WHERE (created_at, id) < (@created_at, @id)
-        ORDER BY created_at DESC, id DESC
-        LIMIT @limit
-        """;
-
-    /// <summary>Newest first. <paramref name="cursor" /> is a previous page's NextCursor, or null for the first page.</summary>
-    /// <exception cref="FormatException">The cursor was not produced by this store.</exception>
-    public async Task<JobPage> ListAsync(string? cursor, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the jobs matching the filter inside <paramref name="scopes" /> (the caller's visible scopes; none →
+    /// an empty page). Rows without a value in the sort column (not started, not ended) come last in both orders.
+    /// </summary>
+    /// <exception cref="FormatException">The cursor was not produced by this store, or for another sort or order.</exception>
+    public async Task<JobPage> ListAsync(JobListQuery query, IReadOnlyList<ScopePattern> scopes, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var after = string.IsNullOrEmpty(cursor) ? (JobCursor?)null : JobCursor.Parse(cursor);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        var after = string.IsNullOrEmpty(query.Cursor) ? null : JobListCursor.Parse(query.Cursor, query);
+        var where = JobListWhere.For(query.Filter, scopes);
+        if (!where.Matches)
+            return new JobPage([], null);
 
-        await using var command = dataSource.CreateCommand(after is null ? FirstPage : NextPage);
+        await using var command = dataSource.CreateCommand();
+        command.CommandText = JobListPageSql.Build(query, after, where);
+        where.AddParametersTo(command);
         // One row more than asked tells whether there is a next page.
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit + 1));
-        if (after is { } position)
-        {
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("created_at", position.CreatedAt));
-            command.Parameters.Add(new NpgsqlParameter<Guid>("id", position.Id));
-        }
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", query.Limit + 1));
+        JobListPageSql.AddCursorParameters(command, after);
 
-        var items = new List<JobSummary>(limit + 1);
+        var items = new List<JobSummary>(query.Limit + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
                 items.Add(JobsTable.ReadSummary(reader));
         }
 
-        if (items.Count <= limit)
+        if (items.Count <= query.Limit)
             return new JobPage(items, null);
-        items.RemoveAt(limit);
-        var last = items[^1];
-        return new JobPage(items, new JobCursor(last.CreatedAt, last.Id).ToString());
+        items.RemoveAt(query.Limit);
+        return new JobPage(items, JobListCursor.After(query, items[^1]).ToString());
+    }
+
+    /// <summary>
+    /// Jobs per status (state name) matching the filter without its status part, inside <paramref name="scopes" />:
+    /// the monitor's tabs. Statuses without jobs are absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountAsync(
+        JobListFilter filter, IReadOnlyList<ScopePattern> scopes, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var where = JobListWhere.For(filter, scopes);
+        if (!where.Matches)
+            return counts;
+
+        await using var command = dataSource.CreateCommand($"""
+            SELECT status, count(*) FROM jobmonitor.jobs WHERE {where.Sql} GROUP BY status
+            """);
+        where.AddParametersTo(command);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
     }
 
     public async Task<DeploymentJobState?> GetAsync(Guid id, CancellationToken cancellationToken)

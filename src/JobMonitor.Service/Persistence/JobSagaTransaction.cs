@@ -54,7 +54,18 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         const int version = 1;
         await using var command = Command(JobsTable.Insert);
         JobsTable.AddRow(command.Parameters, job, version);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        int inserted;
+        try
+        {
+            inserted = await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // ON CONFLICT (id) covers only its own index: a concurrent insert of the same job can trip another unique
+            // index (key) first. Either way another message created the job; the retry finds it.
+            throw Conflict(job, $"was created by a concurrent message ({e.ConstraintName})");
+        }
+        if (inserted == 0)
             return false;
         job.Version = version;
         await WritePendingLogAsync(job, cancellationToken);

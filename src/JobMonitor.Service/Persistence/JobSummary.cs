@@ -22,6 +22,11 @@ public sealed record JobSummary
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    public IReadOnlyList<string> Natures { get; init; } = [];
+    public string? Owner { get; init; }
+
+    /// <summary>Who may approve or reject besides holders of approve_all: users and <c>role:</c> names.</summary>
+    public IReadOnlyList<string> Approvers { get; init; } = [];
 }
 
 /// <summary>A page of the job list; <see cref="NextCursor" /> is null on the last page.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Security;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -30,12 +31,15 @@ internal static class JobsTable
         new("created_at", NpgsqlDbType.TimestampTz, job => job.CreatedAt.ToUniversalTime()),
         new("updated_at", NpgsqlDbType.TimestampTz, job => job.UpdatedAt.ToUniversalTime()),
         new("step_run_id", NpgsqlDbType.Uuid, job => job.StepRunId),
+        new("natures", NpgsqlDbType.Array | NpgsqlDbType.Text, job => job.Natures?.ToArray() ?? []),
+        new("owner", NpgsqlDbType.Text, job => job.Owner),
+        new("approvers", NpgsqlDbType.Array | NpgsqlDbType.Text, job => JobAccess.ApproversOf(job).Distinct().ToArray()),
         new("data", NpgsqlDbType.Jsonb, Document),
     ];
 
     /// <summary>The list view's columns, in the order <see cref="ReadSummary" /> reads them.</summary>
     public const string SummaryColumns =
-        "id, key, name, project, environment, type, status, step, progress, scheduled_at, max_start_at, started_at, ended_at, created_at";
+        "id, key, name, project, environment, type, status, step, progress, scheduled_at, max_start_at, started_at, ended_at, created_at, natures, owner, approvers";
 
     public const string Load = """
         SELECT version, data FROM jobmonitor.jobs WHERE id = @id
@@ -98,5 +102,8 @@ internal static class JobsTable
         StartedAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
         EndedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(13),
+        Natures = reader.GetFieldValue<string[]>(14),
+        Owner = reader.IsDBNull(15) ? null : reader.GetString(15),
+        Approvers = reader.GetFieldValue<string[]>(16),
     };
 }

@@ -1,5 +1,6 @@
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
 using Xunit;
 
 namespace JobMonitor.IntegrationTests.Persistence;
@@ -28,7 +29,7 @@ public sealed class JobReadStoreTests(MigratedDatabase database) : IClassFixture
         string? cursor = null;
         do
         {
-            var page = await store.ListAsync(cursor, 2, Cancellation);
+            var page = await store.ListAsync(new JobListQuery { Cursor = cursor, Limit = 2 }, Everything, Cancellation);
             pages.Add(page);
             cursor = page.NextCursor;
         }
@@ -45,8 +46,8 @@ public sealed class JobReadStoreTests(MigratedDatabase database) : IClassFixture
     public async Task A_cursor_the_store_did_not_issue_is_rejected()
     {
         var store = new JobReadStore(await database.DataSourceAsync());
-        await Assert.ThrowsAsync<FormatException>(() => store.ListAsync("not a cursor!", 10, Cancellation));
-        await Assert.ThrowsAsync<FormatException>(() => store.ListAsync("bm9wZQ", 10, Cancellation));
+        await Assert.ThrowsAsync<FormatException>(() => store.ListAsync(new JobListQuery { Cursor = "not a cursor!" }, Everything, Cancellation));
+        await Assert.ThrowsAsync<FormatException>(() => store.ListAsync(new JobListQuery { Cursor = "bm9wZQ" }, Everything, Cancellation));
     }
 
     [Fact]
@@ -55,6 +56,8 @@ public sealed class JobReadStoreTests(MigratedDatabase database) : IClassFixture
         var store = new JobReadStore(await database.DataSourceAsync());
         Assert.Null(await store.GetAsync(Guid.NewGuid(), Cancellation));
     }
+
+    static readonly IReadOnlyList<ScopePattern> Everything = [ScopePattern.Parse("*/*")];
 
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
