@@ -1,5 +1,6 @@
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
@@ -26,6 +27,7 @@ public static class Messaging
                 bus.AddStepWorkers();
                 bus.AddTriggerScheduling();
             }
+            bus.AddMonitorConsumers(builder.Configuration.Roles());
 
             bus.UsingRabbitMq((context, cfg) =>
             {

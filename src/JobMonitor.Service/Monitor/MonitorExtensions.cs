@@ -12,6 +12,8 @@ public static class MonitorExtensions
     public static void AddMonitor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<CommandStatusStore>();
+        builder.Services.AddScoped<JobCommandSender>();
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresReadinessCheck>("postgres", tags: [Ready])
             .AddCheck<HangfireReadinessCheck>("hangfire", tags: [Ready]);
@@ -35,6 +37,8 @@ public static class MonitorExtensions
         {
             app.MapSessionApi();
             app.MapJobsApi();
+            app.MapActionsApi();
+            app.MapCommandsApi();
         }
     }
 
