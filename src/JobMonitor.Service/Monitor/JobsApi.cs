@@ -1,4 +1,5 @@
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JobMonitor.Service.Monitor;
@@ -33,11 +34,12 @@ public static class JobsApi
         }
     }
 
+    /// <summary>The job dashboard; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(
-        JobReadStore jobs, Guid id, CancellationToken cancellationToken)
+        Guid id, HttpContext http, JobDashboard dashboard)
     {
-        var job = await jobs.GetAsync(id, cancellationToken);
-        return job is null ? NotFound(id) : TypedResults.Ok(JobDetail.From(job));
+        var job = await dashboard.GetAsync(id, http.Caller(), http.RequestAborted);
+        return job is null ? Problems.JobNotFound(id) : TypedResults.Ok(job);
     }
 
     public static async Task<Results<Ok<JobLogPage>, ProblemHttpResult>> GetLog(

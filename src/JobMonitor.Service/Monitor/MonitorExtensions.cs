@@ -14,6 +14,11 @@ public static class MonitorExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<CommandStatusStore>();
         builder.Services.AddScoped<JobCommandSender>();
+        builder.Services.AddSingleton<JobDashboard>();
+        builder.Services.AddOptions<TraceLinkOptions>().BindConfiguration("Telemetry")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TraceUrlTemplate) || o.TraceUrlTemplate.Contains(TraceLinkOptions.Placeholder, StringComparison.Ordinal),
+                $"Telemetry:TraceUrlTemplate must contain {TraceLinkOptions.Placeholder}.")
+            .ValidateOnStart();
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresReadinessCheck>("postgres", tags: [Ready])
             .AddCheck<HangfireReadinessCheck>("hangfire", tags: [Ready]);
