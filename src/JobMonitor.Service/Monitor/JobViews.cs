@@ -94,5 +94,3 @@ public sealed record OpView(
     public static OpView From(OpRecord op) => new(
         op.Index, op.Name, op.Kind, op.Outcome, op.StartedAt, op.EndedAt, StepView.Duration(op.StartedAt, op.EndedAt), op.Error);
 }
-
-public sealed record JobLogPage(IReadOnlyList<JobLogRecord> Items, long? NextAfter);

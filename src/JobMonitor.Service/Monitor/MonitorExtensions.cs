@@ -43,6 +43,7 @@ public static class MonitorExtensions
             app.MapSessionApi();
             app.MapJobsApi();
             app.MapActionsApi();
+            app.MapJobLogApi();
             app.MapCommandsApi();
         }
     }
