@@ -15,6 +15,7 @@ public static class MonitorExtensions
         builder.Services.AddSingleton<CommandStatusStore>();
         builder.Services.AddScoped<JobCommandSender>();
         builder.Services.AddSingleton<JobDashboard>();
+        builder.Services.AddSingleton<JobEventHub>();
         builder.Services.AddOptions<TraceLinkOptions>().BindConfiguration("Telemetry")
             .Validate(o => string.IsNullOrWhiteSpace(o.TraceUrlTemplate) || o.TraceUrlTemplate.Contains(TraceLinkOptions.Placeholder, StringComparison.Ordinal),
                 $"Telemetry:TraceUrlTemplate must contain {TraceLinkOptions.Placeholder}.")
@@ -44,6 +45,7 @@ public static class MonitorExtensions
             app.MapJobsApi();
             app.MapActionsApi();
             app.MapJobLogApi();
+            app.MapEventsApi();
             app.MapCommandsApi();
         }
     }

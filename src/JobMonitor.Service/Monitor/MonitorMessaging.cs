@@ -17,5 +17,18 @@ public static class MonitorMessaging
             bus.AddConsumer<CommandResultConsumer>(c => c.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000)))
                 .Endpoint(e => e.Name = CommandResultConsumer.QueueName);
         }
+        if (roles.HasFlag(ServiceRoles.Api))
+        {
+            // Every api instance must hear every change for its own subscribers: a queue of its own, deleted when it
+            // goes (as the step-run cancel consumer's). One message at a time keeps a job's changes in order.
+            var instance = NewId.Next().ToString("N");
+            bus.AddConsumer<JobEventsConsumer>().Endpoint(e =>
+            {
+                e.Name = "monitor-events";
+                e.InstanceId = instance;
+                e.Temporary = true;
+                e.ConcurrentMessageLimit = 1;
+            });
+        }
     }
 }
