@@ -21,7 +21,11 @@ public static class ActionsApi
 
     public static void MapActionsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/jobs").WithTags("Actions");
+        var jobs = app.MapGroup("/api/jobs").WithTags("Actions")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(CreateBodyLimit));
 
         var job = jobs.MapGroup("/{id:guid}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));

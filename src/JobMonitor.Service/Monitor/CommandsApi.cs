@@ -11,7 +11,8 @@ public sealed record CommandView(
 public static class CommandsApi
 {
     public static void MapCommandsApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/commands").WithTags("Commands").MapGet("/{commandId:guid}", GetCommandAsync);
+        app.MapGroup("/api/commands").WithTags("Commands").MapGet("/{commandId:guid}", GetCommandAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>Readable by the user who posted it and by those who may see its job (by the job's scope when posted).</summary>
     public static async Task<Results<Ok<CommandView>, ProblemHttpResult>> GetCommandAsync(

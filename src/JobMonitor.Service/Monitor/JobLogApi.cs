@@ -30,7 +30,10 @@ public static class JobLogApi
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
     public static void MapJobLogApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/jobs").WithTags("Log").MapPost("/{id:guid}/log", CommentAsync);
+        app.MapGroup("/api/jobs").WithTags("Log").MapPost("/{id:guid}/log", CommentAsync)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
     /// <summary>
     /// JSON pages, or with <c>Accept: text/event-stream</c> every line from <paramref name="after" /> (or the

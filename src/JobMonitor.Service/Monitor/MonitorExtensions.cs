@@ -12,6 +12,7 @@ public static class MonitorExtensions
     public static void AddMonitor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CommandStatusStore>();
         builder.Services.AddScoped<JobCommandSender>();
         builder.Services.AddSingleton<JobDashboard>();
@@ -46,6 +47,8 @@ public static class MonitorExtensions
             app.MapActionsApi();
             app.MapJobLogApi();
             app.MapEventsApi();
+            // Behind the fallback policy like the rest: the document tells what the API is, to those let in.
+            app.MapOpenApi();
             app.MapCommandsApi();
         }
     }
