@@ -25,8 +25,8 @@ public sealed class JobCommandSender(
         if (errors.Any)
             return errors.ToProblem();
         var caller = http.Caller();
-        var job = await jobs.GetAsync(jobId, http.RequestAborted);
-        if (job is null || !caller.CanSee(job.Project, job.Environment))
+        var job = await jobs.GetVisibleAsync(jobId, caller, http.RequestAborted);
+        if (job is null)
             return Problems.JobNotFound(jobId);
         if (!caller.MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
             return Problems.Forbidden($"{caller.Name} may not {action} job {job.Key}.");

@@ -24,8 +24,8 @@ public sealed class JobDashboard(
     /// <summary>The dashboard, or null when there is no such job or it is outside the caller's scopes.</summary>
     public async Task<JobDetail?> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {
-        var job = await jobs.GetAsync(id, cancellationToken);
-        if (job is null || !caller.CanSee(job.Project, job.Environment))
+        var job = await jobs.GetVisibleAsync(id, caller, cancellationToken);
+        if (job is null)
             return null;
         var approvers = JobAccess.ApproversOf(job).Distinct(StringComparer.Ordinal).ToList();
         var traceId = JobTracing.TraceIdOf(job.TraceParent);

@@ -59,8 +59,7 @@ public static class JobLogApi
         if (errors.Any)
             return errors.ToProblem();
 
-        var job = await jobs.GetAsync(id, http.RequestAborted);
-        if (job is null || !http.Caller().CanSee(job.Project, job.Environment))
+        if (await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted) is null)
             return Problems.JobNotFound(id);
 
         var filter = new JobLogFilter(exec, stepName, op, levelName);
@@ -89,8 +88,8 @@ public static class JobLogApi
         if (errors.Any)
             return errors.ToProblem();
         var caller = http.Caller();
-        var job = await jobs.GetAsync(id, http.RequestAborted);
-        if (job is null || !caller.CanSee(job.Project, job.Environment))
+        var job = await jobs.GetVisibleAsync(id, caller, http.RequestAborted);
+        if (job is null)
             return Problems.JobNotFound(id);
         var approvers = JobAccess.ApproversOf(job).ToList();
         if (!JobCommandRules.All.Any(c => caller.MayAct(c, job.Project, job.Environment, approvers)))
