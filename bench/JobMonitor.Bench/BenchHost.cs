@@ -47,6 +47,10 @@ public sealed class BenchHost : IAsyncDisposable
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["ConnectionStrings:RabbitMq"] = options.RabbitMq.ToString(),
+            // The bench's CreateJob commands are sent by "bench": the bus checks their permission like the API does.
+            ["Permissions:Roles:bench:Actions:0"] = "action.job.create",
+            ["Permissions:Roles:bench:Scopes:0"] = "*/*",
+            ["Permissions:Users:bench:0"] = "bench",
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var logs = new LogTally();

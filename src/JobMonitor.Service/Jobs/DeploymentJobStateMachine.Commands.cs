@@ -2,17 +2,19 @@ using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
 
-/// <summary>Operator commands: each is checked (repeat, version, status), applied, audited and acknowledged.</summary>
+/// <summary>Operator commands: each is checked (repeat, permission, version, status), applied, audited and acknowledged.</summary>
 public sealed partial class DeploymentJobStateMachine
 {
     /// <summary>
-    /// The common path of every command. A rejected command changes nothing: the saga is left as loaded, so the
-    /// repository skips the save and the version stays.
+    /// The common path of every command: a repeat is acknowledged, then the sender's permission (SPEC §8, the same
+    /// rules as the HTTP API), the expected version and the status are checked. A rejected command changes nothing:
+    /// the saga is left as loaded, so the repository skips the save and the version stays.
     /// </summary>
     async Task HandleAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action,
         Func<BehaviorContext<DeploymentJobState, T>, Task<Rejection?>> apply)
@@ -27,12 +29,7 @@ public sealed partial class DeploymentJobStateMachine
             await context.Publish(Accepted(job, command, duplicate: true, job.Version));
             return;
         }
-        var rejection = command.ExpectedVersion is { } expected && expected != job.Version
-            ? new Rejection(RejectionCodes.StaleVersion, $"the job is at version {job.Version}, not {expected}.", "expectedVersion")
-            : !JobCommandRules.Allows(action, job)
-                ? new Rejection(RejectionCodes.NotAllowedInStatus,
-                    $"{action} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).")
-                : null;
+        var rejection = Check(job, command, action);
         var from = job.CurrentState;
         rejection ??= await apply(context);
         if (rejection is not null)
@@ -56,6 +53,20 @@ public sealed partial class DeploymentJobStateMachine
         });
         CountAccepted(command, duplicate: false);
         await context.Publish(Accepted(job, command, duplicate: false, job.Version + 1));
+    }
+
+    /// <summary>The first reason to refuse the command, in the order: permission, expected version, status.</summary>
+    Rejection? Check(DeploymentJobState job, JobCommand command, string action)
+    {
+        if (!_access.For(command.RequestedBy ?? "").MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
+            return new Rejection(RejectionCodes.Forbidden,
+                $"{User(command)} may not {action} jobs of {job.Project}/{job.Environment}.", "requestedBy");
+        if (command.ExpectedVersion is { } expected && expected != job.Version)
+            return new Rejection(RejectionCodes.StaleVersion, $"the job is at version {job.Version}, not {expected}.", "expectedVersion");
+        if (!JobCommandRules.Allows(action, job))
+            return new Rejection(RejectionCodes.NotAllowedInStatus,
+                $"{action} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
+        return null;
     }
 
     static void CountAccepted(JobCommand command, bool duplicate) =>

@@ -2,6 +2,7 @@ using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs.Natures;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +18,14 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     readonly TimeProvider _clock;
     readonly JobOptions _options;
     readonly NatureClassifier _natures;
+    readonly JobAccess _access;
 
-    public DeploymentJobStateMachine(TimeProvider clock, IOptions<JobOptions> options, NatureClassifier natures)
+    public DeploymentJobStateMachine(TimeProvider clock, IOptions<JobOptions> options, NatureClassifier natures, JobAccess access)
     {
         _clock = clock;
         _options = options.Value;
         _natures = natures;
+        _access = access;
 
         InstanceState(x => x.CurrentState);
 

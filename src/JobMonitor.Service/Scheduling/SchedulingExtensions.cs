@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Common;
+using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -89,16 +90,30 @@ public static class SchedulingExtensions
 
     public const string TriggerEndpoint = "job-triggers";
 
-    /// <summary>The Hangfire dashboard at <c>/hangfire</c>.</summary>
+    public const string DashboardPath = "/hangfire";
+
+    /// <summary>The Hangfire dashboard at <c>/hangfire</c>, for users who may see the monitor; it links back to it.</summary>
     public static void MapScheduling(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<SchedulingOptions>>().Value;
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions
+        AddMonitorLink();
+        app.MapHangfireDashboard(DashboardPath, new DashboardOptions
         {
             DashboardTitle = "JobMonitor",
             AppPath = "/",
             DisplayStorageConnectionString = false,
-            Authorization = [new DashboardAccessFilter(options.Dashboard.AllowRemote)],
+            Authorization = [new DashboardAccessFilter()],
+            IsReadOnlyFunc = DashboardAccessFilter.IsReadOnly,
         });
+    }
+
+    static int _monitorLinkAdded;
+
+    /// <summary>Hangfire's menu is one static list for the process: added once, however many hosts it runs.</summary>
+    static void AddMonitorLink()
+    {
+        if (Interlocked.Exchange(ref _monitorLinkAdded, 1) == 1)
+            return;
+        // The dashboard's path base is the application's plus /hangfire: the monitor sits beside it.
+        NavigationMenu.Items.Add(page => new MenuItem("Monitor", page.Context.Request.PathBase[..^DashboardPath.Length] + "/monitor"));
     }
 }

@@ -45,16 +45,8 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    public DashboardSettings Dashboard { get; set; } = new();
-
     /// <summary>Margin over the polling interval for fetching and starting the job.</summary>
     internal static readonly TimeSpan StartMargin = TimeSpan.FromMilliseconds(500);
 
     internal bool HasWorkableLead => LeadTime >= SchedulePollingInterval + StartMargin && LeadTime > FineWait;
-
-    public sealed class DashboardSettings
-    {
-        /// <summary>Until the security work lands, only local requests may open /hangfire unless this is set.</summary>
-        public bool AllowRemote { get; set; }
-    }
 }

@@ -42,7 +42,8 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
         // Port 0: the kernel picks a free one, read back from the "Now listening on" line.
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in settings)
+        // The test users as in the in-process host: the commands the tests publish are checked against them.
+        foreach (var (key, value) in TestUsers.Settings().Concat(settings))
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
 
         var child = new ChildServiceInstance(new Process { StartInfo = start, EnableRaisingEvents = true });

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Security;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -22,8 +22,6 @@ public sealed class SchedulingFixture : IAsyncLifetime
 {
     static readonly string[] Migrations = ["0001_", "0020_"];
 
-    public const string RemoteAddressHeader = "X-Test-Remote-Address";
-
     WebApplication? app;
 
     public ConcurrentQueue<FiredTrigger> Fired { get; } = new();
@@ -34,7 +32,14 @@ public sealed class SchedulingFixture : IAsyncLifetime
 
     public IBus Bus => App.Services.GetRequiredService<IBus>();
 
-    public HttpClient CreateClient() => App.GetTestClient();
+    /// <summary>A client of the dashboard signed in as <paramref name="user" /> (one of <see cref="TestUsers" />), or anonymous when null.</summary>
+    public HttpClient CreateClient(string? user = TestUsers.Admin)
+    {
+        var client = App.GetTestClient();
+        if (user is not null)
+            client.DefaultRequestHeaders.Add("X-Api-Key", TestUsers.KeyOf(user));
+        return client;
+    }
 
     WebApplication App => app ?? throw new InvalidOperationException("The fixture is not initialised.");
 
@@ -53,6 +58,10 @@ public sealed class SchedulingFixture : IAsyncLifetime
             // would hold a connection per idle worker on the PostgreSQL server the whole test run shares.
             ["Scheduling:LongPolling"] = "false",
         });
+        // The dashboard wants a signed-in user who may see the monitor: the service's authentication and test users.
+        builder.Configuration.AddInMemoryCollection(TestUsers.Settings().Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
+        builder.AddJobAccess();
+        builder.AddApiAuthentication();
         builder.Services.AddSingleton(DataSource);
         builder.Services.AddSingleton(this);
         builder.AddScheduling();
@@ -63,13 +72,8 @@ public sealed class SchedulingFixture : IAsyncLifetime
         });
 
         app = builder.Build();
-        // TestServer has no network peer; this header lets a test pose as a remote client of the dashboard.
-        app.Use((context, next) =>
-        {
-            if (context.Request.Headers.TryGetValue(RemoteAddressHeader, out var remote))
-                context.Connection.RemoteIpAddress = IPAddress.Parse(remote.ToString());
-            return next(context);
-        });
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapScheduling();
         await app.StartAsync();
     }

@@ -3,6 +3,8 @@ using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Jobs.Natures;
+using JobMonitor.Service.Security;
+using JobMonitor.Specs.Security;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -40,13 +42,15 @@ public sealed class JobHarness : IAsyncDisposable
         var clock = new FakeTimeProvider(Start);
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Execution:Scripts:deploy:Path"] = "/bin/true" })
+            .AddInMemoryCollection(SpecUsers.Settings())
             .Build();
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
             .AddSingleton<JobDefinitionValidator>()
-            .AddNatures();
+            .AddNatures()
+            .AddJobAccess();
         services.AddOptions<JobOptions>();
         services.AddLogging();
         services.AddMassTransitTestHarness(x =>
@@ -68,7 +72,7 @@ public sealed class JobHarness : IAsyncDisposable
         {
             JobId = Guid.NewGuid(),
             CommandId = Guid.NewGuid(),
-            RequestedBy = "ci-bot",
+            RequestedBy = SpecUsers.Pipeline,
             Name = "shop-web 2.4.1",
             Project = "shop",
             Environment = "PROD",
@@ -193,10 +197,20 @@ public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProv
     }
 }
 
-/// <summary>One harness shared by the tests of a class (each test uses its own jobs).</summary>
+/// <summary>One harness shared by the tests of a class (each test uses its own jobs, or a shared one it leaves unchanged).</summary>
 public sealed class JobHarnessFixture : IAsyncLifetime
 {
+    readonly Dictionary<string, Guid> _shared = [];
+
     public JobHarness Jobs { get; private set; } = null!;
+
+    /// <summary>One job per status, for the tests of commands that must leave it as it is.</summary>
+    public async Task<Guid> SharedAsync(string status)
+    {
+        if (!_shared.TryGetValue(status, out var jobId))
+            _shared[status] = jobId = await Jobs.BringToAsync(status);
+        return jobId;
+    }
 
     public async ValueTask InitializeAsync() => Jobs = await JobHarness.StartAsync();
 

@@ -1,6 +1,7 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Specs.Security;
 using MassTransit.Testing;
 
 namespace JobMonitor.Specs.Jobs;
@@ -16,7 +17,7 @@ public static class JobStages
             JobStatus.Ready => (JobHarness.Create(scheduledAt: later), AtRunGate),
             JobStatus.Running => (JobHarness.Create(p => p.Pre("hold-build").Run("deploy").Post("notify")), In(status)),
             JobStatus.WaitingForApproval or JobStatus.Rejected =>
-                (JobHarness.Create(p => p.Approval("ana").Run("deploy").Post("notify")), In(JobStatus.WaitingForApproval)),
+                (JobHarness.Create(p => p.Approval(SpecUsers.Approvers).Run("deploy").Post("notify")), In(JobStatus.WaitingForApproval)),
             JobStatus.Expired => (JobHarness.Create(scheduledAt: later, maxStartAt: JobHarness.Start.AddMinutes(30)), In(status)),
             JobStatus.Abend => (JobHarness.Create(p => p.Pre("hold-build").Run("deploy").Post("notify")), In(JobStatus.Running)),
             JobStatus.Rollback => (JobHarness.Create(p => p.FailingRunNeedingRollback("failing-deploy").RollbackRun("hold-undo").Post("notify")), In(status)),
@@ -32,13 +33,13 @@ public static class JobStages
         switch (status)
         {
             case JobStatus.Rejected:
-                await jobs.SendAsync(new RejectJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", Comment = "not today" });
+                await jobs.SendAsync(new RejectJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator, Comment = "not today" });
                 break;
             case JobStatus.Canceled:
-                await jobs.SendAsync(new CancelJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+                await jobs.SendAsync(new CancelJob { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator });
                 break;
             case JobStatus.TrapPaused:
-                await jobs.SendAsync(new PauseTrap { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+                await jobs.SendAsync(new PauseTrap { JobId = create.JobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator });
                 break;
             case JobStatus.Abend:
                 await jobs.Bus.Bus.Publish(new StepRunAbandoned
@@ -52,6 +53,28 @@ public static class JobStages
         }
         await jobs.WaitUntilAsync(create.JobId, j => j.CurrentState == status, $"to be {status}");
         return create.JobId;
+    }
+
+    /// <summary>
+    /// A command by its name in the specs' tables: a <see cref="JobCommandRules" /> name, with the step of a rerun or
+    /// the action of a trap response (<c>rerun POST</c>, <c>trap skip</c>), or <c>pause trap</c> / <c>resume trap</c>.
+    /// </summary>
+    public static JobCommand Command(string command, Guid jobId, string user = SpecUsers.Operator)
+    {
+        var id = Guid.NewGuid();
+        return command switch
+        {
+            "rerun POST" => new RerunJob { JobId = jobId, CommandId = id, RequestedBy = user, Step = "POST" },
+            "cancel" => new CancelJob { JobId = jobId, CommandId = id, RequestedBy = user },
+            "approve" => new ApproveJob { JobId = jobId, CommandId = id, RequestedBy = user },
+            "reject" => new RejectJob { JobId = jobId, CommandId = id, RequestedBy = user, Comment = "no" },
+            "reschedule" => new RescheduleJob { JobId = jobId, CommandId = id, RequestedBy = user, ScheduledAt = JobHarness.Start.AddHours(3).ToString("O") },
+            "delete" => new DeleteJob { JobId = jobId, CommandId = id, RequestedBy = user },
+            "trap skip" => new RespondToTrap { JobId = jobId, CommandId = id, RequestedBy = user, Action = "skip" },
+            "pause trap" => new PauseTrap { JobId = jobId, CommandId = id, RequestedBy = user },
+            "resume trap" => new ResumeTrap { JobId = jobId, CommandId = id, RequestedBy = user },
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
+        };
     }
 
     /// <summary>Sends a command and waits for its answer: true when accepted, false when rejected (with the reason).</summary>

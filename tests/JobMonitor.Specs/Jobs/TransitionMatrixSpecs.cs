@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Specs.Security;
 
 namespace JobMonitor.Specs.Jobs;
 
@@ -51,7 +52,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
         var before = _jobs.Instance(jobId)!;
         var (version, step, exec) = (before.Version, before.Step, before.Exec);
 
-        var (accepted, rejection) = await _jobs.SendAsync(Command(command, jobId));
+        var (accepted, rejection) = await _jobs.SendAsync(JobStages.Command(command, jobId));
 
         if (Allowed[command].TryGetValue(status, out var next))
         {
@@ -74,7 +75,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
     {
         var jobId = Guid.NewGuid();
 
-        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana" });
+        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator });
 
         Assert.False(accepted);
         Assert.Equal("job_not_found", rejection!.ReasonCode);
@@ -85,7 +86,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
     public async Task A_repeated_command_id_is_acknowledged_and_not_applied_twice()
     {
         var jobId = await _jobs.BringToAsync(JobStatus.Finished);
-        var rerun = new RerunJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", Step = "POST" };
+        var rerun = new RerunJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator, Step = "POST" };
         Assert.True((await _jobs.SendAsync(rerun)).Accepted);
         await _jobs.WaitUntilAsync(jobId, j => j.Exec == 2 && j.CurrentState == JobStatus.Finished, "execution 2 to finish");
 
@@ -102,29 +103,11 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
         var jobId = await _jobs.BringToAsync(JobStatus.Ready);
         var version = _jobs.Instance(jobId)!.Version;
 
-        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = "ana", ExpectedVersion = version - 1 });
+        var (accepted, rejection) = await _jobs.SendAsync(new CancelJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator, ExpectedVersion = version - 1 });
 
         Assert.False(accepted);
         Assert.Equal("stale_version", rejection!.ReasonCode);
         Assert.Equal(JobStatus.Ready, _jobs.Instance(jobId)!.CurrentState);
-    }
-
-    static JobCommand Command(string command, Guid jobId)
-    {
-        var id = Guid.NewGuid();
-        return command switch
-        {
-            "rerun POST" => new RerunJob { JobId = jobId, CommandId = id, RequestedBy = "ana", Step = "POST" },
-            "cancel" => new CancelJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
-            "approve" => new ApproveJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
-            "reject" => new RejectJob { JobId = jobId, CommandId = id, RequestedBy = "ana", Comment = "no" },
-            "reschedule" => new RescheduleJob { JobId = jobId, CommandId = id, RequestedBy = "ana", ScheduledAt = JobHarness.Start.AddHours(3).ToString("O") },
-            "delete" => new DeleteJob { JobId = jobId, CommandId = id, RequestedBy = "ana" },
-            "trap skip" => new RespondToTrap { JobId = jobId, CommandId = id, RequestedBy = "ana", Action = "skip" },
-            "pause trap" => new PauseTrap { JobId = jobId, CommandId = id, RequestedBy = "ana" },
-            "resume trap" => new ResumeTrap { JobId = jobId, CommandId = id, RequestedBy = "ana" },
-            _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
-        };
     }
 
     async Task WaitGoneAsync(Guid jobId) =>

@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using JobMonitor.Contracts;
+using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs.Check;
 
 /// <summary>
-/// CHECK: validates a create command before any job exists. A valid one gets its key and opens the job saga; an
-/// invalid one is answered with <see cref="JobCommandRejected"/> and leaves nothing behind.
+/// CHECK: validates a create command before any job exists, then whether its <c>requestedBy</c> may create jobs in
+/// its project and environment. A valid, permitted one gets its key and opens the job saga; any other is answered
+/// with <see cref="JobCommandRejected"/> and leaves nothing behind.
 /// </summary>
 public sealed class CreateJobConsumer(
     JobDefinitionValidator validator,
+    JobAccess access,
     IJobKeyAllocator keys,
     TimeProvider clock,
     ILogger<CreateJobConsumer> logger) : IConsumer<CreateJob>
@@ -19,6 +22,12 @@ public sealed class CreateJobConsumer(
     {
         var command = context.Message;
         var (definition, rejection) = validator.Validate(command, clock.GetUtcNow());
+        if (definition is not null && !access.For(command.RequestedBy ?? "").Holds(JobActions.Create, definition.Project, definition.Environment))
+        {
+            rejection = new Rejection(RejectionCodes.Forbidden,
+                $"{command.RequestedBy ?? "(nobody)"} may not create jobs in {definition.Project}/{definition.Environment}.", "requestedBy");
+            definition = null;
+        }
         if (rejection is not null || definition is null)
         {
             logger.LogInformation("CreateJob {CommandId} for job {JobId} rejected: {Reason} {Message}",

@@ -20,4 +20,6 @@ public static class RejectionCodes
     public const string JobNotFound = "job_not_found";
     public const string NotAllowedInStatus = "not_allowed_in_status";
     public const string StaleVersion = "stale_version";
+    /// <summary>The user named in <c>requestedBy</c> lacks the permission for this command on this job (SPEC §8).</summary>
+    public const string Forbidden = "forbidden";
 }
