@@ -10,7 +10,7 @@ public sealed class ActionApiTests(ServiceHostFixture host)
 {
     public const string ApprovalPipeline = """
         {
-          "pre":  [{ "name": "ask", "kind": "approval", "params": { "approvers": ["ana"] } }],
+          "pre":  [{ "name": "ask", "kind": "approval", "params": { "approvers": ["ana", "role:release-managers"] } }],
           "run":  [{ "name": "deploy", "kind": "log", "params": { "message": "deploying cart" } }],
           "post": [{ "name": "notify", "kind": "log", "params": { "message": "post ran" } }]
         }

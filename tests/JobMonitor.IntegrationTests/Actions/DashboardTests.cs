@@ -19,14 +19,14 @@ public sealed class DashboardTests(ServiceHostFixture host)
 
         var admin = await DashboardAsync(TestUsers.Admin, jobId);
         var viewer = await DashboardAsync(TestUsers.Viewer, jobId);
-        var ana = await DashboardAsync(TestUsers.Ana, jobId);
+        var releaseManager = await DashboardAsync(TestUsers.ReleaseManager, jobId);
         var shopOperator = await DashboardAsync(TestUsers.ShopOperator, jobId);
 
         Assert.Equal(["rerun", "cancel", "approve", "reject", "reschedule", "delete"], Actions(admin));
         Assert.Empty(Actions(viewer));
-        Assert.Equal(["approve", "reject"], Actions(ana));
+        Assert.Equal(["approve", "reject"], Actions(releaseManager));
         Assert.Equal(["rerun", "cancel", "reschedule"], Actions(shopOperator));
-        Assert.Equal(["ana"], admin.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(["ana", "role:release-managers"], admin.GetProperty("approvers").EnumerateArray().Select(a => a.GetString()));
     }
 
     [Fact]
