@@ -42,7 +42,9 @@ public sealed class JobEventHub(JobReadStore jobs, CommandStatusStore statuses, 
         if (_scopes.Count >= RememberedScopes)
             _scopes.Clear();
         _scopes[jobId] = (job.Project, job.Environment);
-        Fan(job.Project, job.Environment, new SseItem<object>(JobListItem.From(SummaryOf(job)), "job"));
+        var summary = SummaryOf(job);
+        // Per subscriber: the item carries the actions that subscriber may take.
+        Fan(job.Project, job.Environment, caller => new SseItem<object>(JobListItem.From(summary, caller), "job"));
     }
 
     public async Task JobDeletedAsync(Guid jobId, CancellationToken cancellationToken)
@@ -55,14 +57,15 @@ public sealed class JobEventHub(JobReadStore jobs, CommandStatusStore statuses, 
             logger.LogDebug("Job {JobId} deleted; its scope is unknown here, so no subscriber is told", jobId);
             return;
         }
-        Fan(known.Project, known.Environment, new SseItem<object>(new DeletedJob(jobId), "deleted"));
+        var deleted = new SseItem<object>(new DeletedJob(jobId), "deleted");
+        Fan(known.Project, known.Environment, _ => deleted);
     }
 
-    void Fan(string project, string environment, SseItem<object> item)
+    void Fan(string project, string environment, Func<Caller, SseItem<object>> itemFor)
     {
         foreach (var subscription in _subscribers.Keys)
         {
-            if (subscription.Caller.CanSee(project, environment) && !subscription.Offer(item))
+            if (subscription.Caller.CanSee(project, environment) && !subscription.Offer(itemFor(subscription.Caller)))
             {
                 logger.LogWarning("Events subscriber {User} fell {Capacity} events behind and was dropped", subscription.Caller.Name, SubscriberCapacity);
                 subscription.Dispose();
@@ -86,6 +89,9 @@ public sealed class JobEventHub(JobReadStore jobs, CommandStatusStore statuses, 
         StartedAt = job.StartedAt,
         EndedAt = job.EndedAt,
         CreatedAt = job.CreatedAt,
+        Natures = job.Natures ?? [],
+        Owner = job.Owner,
+        Approvers = JobAccess.ApproversOf(job).ToList(),
     };
 
     /// <summary>One <c>/api/events</c> client. Disposing it ends its stream.</summary>
