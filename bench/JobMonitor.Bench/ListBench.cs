@@ -61,6 +61,8 @@ public static partial class ListBench
             Console.WriteLine($"list: loading {options.ListJobs:N0} jobs with COPY...");
             var clock = Stopwatch.StartNew();
             await ListData.LoadAsync(database, options.ListJobs, now);
+            // The load's rows went through the count triggers; fold them as the service does every second.
+            await JobCounts.FoldAsync(database, CancellationToken.None);
             await ExecuteAsync(database, "VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
             var load = clock.Elapsed;
             Console.WriteLine($"list: loaded in {load.TotalSeconds:0} s; timing the queries without the list indexes...");

@@ -1,5 +1,6 @@
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
@@ -10,7 +11,7 @@ public static class Messaging
 {
     /// <summary>
     /// One bus for the service: the job saga, CHECK, the step workers and the trigger scheduler when the instance has the
-    /// workers role; an api-only instance uses the bus to publish and consumes nothing.
+    /// workers role; an api instance publishes the action API's commands and hears job changes for /api/events.
     /// </summary>
     public static void AddMessaging(this IHostApplicationBuilder builder)
     {
@@ -26,6 +27,7 @@ public static class Messaging
                 bus.AddStepWorkers();
                 bus.AddTriggerScheduling();
             }
+            bus.AddMonitorConsumers(builder.Configuration.Roles());
 
             bus.UsingRabbitMq((context, cfg) =>
             {

@@ -6,7 +6,7 @@ public enum ServiceRoles
 {
     None = 0,
 
-    /// <summary>The read API, the Hangfire dashboard and health; publishes on the bus but consumes nothing.</summary>
+    /// <summary>The read and action APIs, the Hangfire dashboard and health; publishes commands, hears job changes for /api/events.</summary>
     Api = 1,
 
     /// <summary>CHECK, the job saga, the step workers, the trigger consumers and the Hangfire server; health as its only HTTP.</summary>

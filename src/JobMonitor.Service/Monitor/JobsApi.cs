@@ -43,29 +43,19 @@ public static class JobsApi
             JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
     }
 
+    /// <summary>The job dashboard; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(
-        JobReadStore jobs, Guid id, CancellationToken cancellationToken)
+        Guid id, HttpContext http, JobDashboard dashboard)
     {
-        var job = await jobs.GetAsync(id, cancellationToken);
-        return job is null ? NotFound(id) : TypedResults.Ok(JobDetail.From(job));
+        var job = await dashboard.GetAsync(id, http.Caller(), http.RequestAborted);
+        return job is null ? Problems.JobNotFound(id) : TypedResults.Ok(job);
     }
 
-    public static async Task<Results<Ok<JobLogPage>, ProblemHttpResult>> GetLog(
-        JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, CancellationToken cancellationToken)
-    {
-        if (limit is < 1 or > MaxPage * 10)
-            return BadRequest("limit", $"limit must be between 1 and {MaxPage * 10}.");
-        if (after is < 0)
-            return BadRequest("after", "after must be a sequence id ≥ 0.");
-        if (await jobs.GetAsync(id, cancellationToken) is null)
-            return NotFound(id);
-        var take = limit ?? 500;
-        var lines = await log.ReadAsync(id, after ?? 0, take, cancellationToken);
-        return TypedResults.Ok(new JobLogPage(lines, lines.Count == take ? lines[^1].Seq : null));
-    }
-
-    static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"No job {id}.");
+    /// <summary>See <see cref="JobLogApi.ReadAsync" />: pages, or a live follow with <c>Accept: text/event-stream</c>.</summary>
+    public static Task<Results<Ok<JobLogPage>, ServerSentEventsResult<JobLogRecord>, ProblemHttpResult>> GetLog(
+        HttpContext http, JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, int? exec, string? step,
+        string? op, string? level) =>
+        JobLogApi.ReadAsync(http, jobs, log, id, after, limit, exec, step, op, level);
 
     static ProblemHttpResult BadRequest(string field, string message) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: message,

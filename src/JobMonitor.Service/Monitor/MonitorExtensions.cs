@@ -12,6 +12,15 @@ public static class MonitorExtensions
     public static void AddMonitor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<CommandStatusStore>();
+        builder.Services.AddScoped<JobCommandSender>();
+        builder.Services.AddSingleton<JobDashboard>();
+        builder.Services.AddSingleton<JobEventHub>();
+        builder.Services.AddOptions<TraceLinkOptions>().BindConfiguration("Telemetry")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TraceUrlTemplate) || o.TraceUrlTemplate.Contains(TraceLinkOptions.Placeholder, StringComparison.Ordinal),
+                $"Telemetry:TraceUrlTemplate must contain {TraceLinkOptions.Placeholder}.")
+            .ValidateOnStart();
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresReadinessCheck>("postgres", tags: [Ready])
             .AddCheck<HangfireReadinessCheck>("hangfire", tags: [Ready]);
@@ -35,6 +44,12 @@ public static class MonitorExtensions
         {
             app.MapSessionApi();
             app.MapJobsApi();
+            app.MapActionsApi();
+            app.MapJobLogApi();
+            app.MapEventsApi();
+            // Behind the fallback policy like the rest: the document tells what the API is, to those let in.
+            app.MapOpenApi();
+            app.MapCommandsApi();
         }
     }
 

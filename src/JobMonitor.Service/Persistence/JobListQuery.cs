@@ -41,6 +41,10 @@ public sealed record JobListFilter
     public InstantRange Scheduled { get; init; }
     public InstantRange Started { get; init; }
     public InstantRange Ended { get; init; }
+
+    /// <summary>Nothing but project and environment (statuses aside): the job counts rollup can answer.</summary>
+    public bool NarrowsOnlyByPlace => Step is null && Type is null && Nature is null && Text is null
+        && Scheduled.IsOpen && Started.IsOpen && Ended.IsOpen;
 }
 
 /// <summary>One page of the list: filter, order, where the previous page ended, and how many rows.</summary>

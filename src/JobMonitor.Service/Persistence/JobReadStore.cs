@@ -52,9 +52,14 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         if (!where.Matches)
             return counts;
 
-        await using var command = dataSource.CreateCommand($"""
-            SELECT status, count(*) FROM jobmonitor.jobs WHERE {where.Sql} GROUP BY status
-            """);
+        // A filter on nothing but project and environment (and scopes, which are on those) is answered by the rollup.
+        await using var command = dataSource.CreateCommand(filter.NarrowsOnlyByPlace
+            ? $"""
+                SELECT status, sum(jobs)::bigint FROM {JobCounts.Source} WHERE {where.Sql} GROUP BY status HAVING sum(jobs) <> 0
+                """
+            : $"""
+                SELECT status, count(*) FROM jobmonitor.jobs WHERE {where.Sql} GROUP BY status
+                """);
         where.AddParametersTo(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

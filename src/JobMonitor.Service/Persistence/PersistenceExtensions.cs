@@ -20,6 +20,8 @@ public static class PersistenceExtensions
         // First hosted service: the bus and Hangfire, registered later, start after the schema exists.
         builder.Services.AddHostedService<MigrationHostedService>();
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<JobCountFolder>();
         builder.Services.AddSingleton<JobLogStore>();
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();

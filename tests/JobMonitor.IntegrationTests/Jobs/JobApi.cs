@@ -38,7 +38,7 @@ public sealed class JobApi(ServiceHostFixture host)
     public async Task<IReadOnlyList<JsonElement>> LogAsync(Guid jobId)
     {
         var body = await host.Client.GetStringAsync($"/api/jobs/{jobId}/log?limit=5000");
-        return JsonDocument.Parse(body).RootElement.GetProperty("items").EnumerateArray().Select(e => e.Clone()).ToList();
+        return JsonDocument.Parse(body).RootElement.GetProperty("lines").EnumerateArray().Select(e => e.Clone()).ToList();
     }
 
     public static string CreateJson(Guid jobId, Guid commandId, string pipeline, DateTimeOffset? scheduledAt = null) => $$"""

@@ -123,7 +123,7 @@ public sealed class JobListTests(ServiceHostFixture host)
         var environment = jobs.Project;
         var ready = jobs.Job(1, JobStatus.Ready, j => (j.Project, j.Environment, j.Step) = ("shop", environment, JobStep.Pre));
         var waiting = jobs.Job(2, JobStatus.WaitingForApproval, j =>
-            (j.Project, j.Environment, j.Step, j.Pipeline) = ("shop", environment, JobStep.Run, new JobPipeline { Pre = [ListedJobs.Approval("ana")] }));
+            (j.Project, j.Environment, j.Step, j.Pipeline) = ("shop", environment, JobStep.Run, new JobPipeline { Pre = [ListedJobs.Approval("role:release-managers")] }));
         await jobs.InsertAsync(ready, waiting);
 
         async Task<Dictionary<Guid, string[]>> ActionsFor(string user) =>
@@ -132,14 +132,14 @@ public sealed class JobListTests(ServiceHostFixture host)
 
         var admin = await ActionsFor(TestUsers.Admin);
         var shopOperator = await ActionsFor(TestUsers.ShopOperator);
-        var ana = await ActionsFor(TestUsers.Ana);
+        var releaseManager = await ActionsFor(TestUsers.ReleaseManager);
         var viewer = await ActionsFor(TestUsers.Viewer);
 
         Assert.Equal(["rerun", "cancel", "reschedule", "delete"], admin[ready.CorrelationId]);
         Assert.Equal(["rerun", "cancel", "reschedule"], shopOperator[ready.CorrelationId]);
         Assert.Equal(["rerun", "cancel", "reschedule"], shopOperator[waiting.CorrelationId]);
-        Assert.Equal(["approve", "reject"], ana[waiting.CorrelationId]);
-        Assert.Empty(ana[ready.CorrelationId]);
+        Assert.Equal(["approve", "reject"], releaseManager[waiting.CorrelationId]);
+        Assert.Empty(releaseManager[ready.CorrelationId]);
         Assert.Empty(viewer[waiting.CorrelationId]);
     }
 

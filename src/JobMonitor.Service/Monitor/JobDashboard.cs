@@ -1,0 +1,50 @@
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
+using JobMonitor.Service.Telemetry;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace JobMonitor.Service.Monitor;
+
+/// <summary>Puts the job dashboard together: the stored job, its audit trail, the caller's actions, the links.</summary>
+public sealed class JobDashboard(
+    JobReadStore jobs, JobAuditStore audit, NpgsqlDataSource dataSource, IOptionsMonitor<TraceLinkOptions> traceLinks, TimeProvider clock)
+{
+    const string ScheduledJobsPage = "/hangfire/jobs/scheduled";
+
+    // The trigger due next that Hangfire still holds: its page shows when and what it fires.
+    const string PendingTriggerSql = """
+        SELECT hangfire_job_id FROM jobmonitor.job_triggers
+        WHERE job_id = @job_id AND hangfire_job_id IS NOT NULL AND fired_at IS NULL
+        ORDER BY due_at
+        LIMIT 1
+        """;
+
+    /// <summary>The dashboard, or null when there is no such job or it is outside the caller's scopes.</summary>
+    public async Task<JobDetail?> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetVisibleAsync(id, caller, cancellationToken);
+        if (job is null)
+            return null;
+        var approvers = JobAccess.ApproversOf(job).Distinct(StringComparer.Ordinal).ToList();
+        var traceId = JobTracing.TraceIdOf(job.TraceParent);
+        var trigger = await PendingTriggerAsync(id, cancellationToken);
+        var links = new JobLinks($"/api/jobs/{id}/log",
+            trigger is null ? ScheduledJobsPage : $"/hangfire/jobs/details/{Uri.EscapeDataString(trigger)}",
+            traceLinks.CurrentValue.LinkTo(traceId));
+        return JobDetail.From(job, new JobDetailExtras(AllowedActions(job, caller, approvers), approvers,
+            await audit.ReadAsync(id, cancellationToken), traceId, links, clock.GetUtcNow()));
+    }
+
+    /// <summary>What the status allows now, among what the caller may do on this job.</summary>
+    public static IReadOnlyList<string> AllowedActions(DeploymentJobState job, Caller caller, IReadOnlyList<string> approvers) =>
+        JobCommandRules.AllowedFor(job).Where(c => caller.MayAct(c, job.Project, job.Environment, approvers)).ToList();
+
+    async Task<string?> PendingTriggerAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(PendingTriggerSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", jobId));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+}

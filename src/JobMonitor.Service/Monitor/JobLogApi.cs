@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Security;
+using JobMonitor.Service.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace JobMonitor.Service.Monitor;
+
+/// <summary>A page of a job's log; <c>NextAfter</c> is the <c>after</c> of the next page, null when this one was the last.</summary>
+public sealed record JobLogPage(IReadOnlyList<JobLogRecord> Lines, long? NextAfter);
+
+public sealed record CommentRequest(string? Text);
+
+/// <summary>A job's log: pages, a live follow (server-sent events) and comments by people.</summary>
+public static class JobLogApi
+{
+    public const int MaxPage = 5000;
+    const int DefaultPage = 500;
+    const int FollowBatch = 500;
+    const int MaxOpLength = 200;
+
+    /// <summary>How often a live follow looks for new lines: one indexed query per follower per interval.</summary>
+    static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
+
+    static readonly string[] Levels = ["debug", "info", "warn", "error", "comment"];
+    static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
+
+    public static void MapJobLogApi(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/jobs").WithTags("Log").MapPost("/{id:guid}/log", CommentAsync)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+    /// <summary>
+    /// JSON pages, or with <c>Accept: text/event-stream</c> every line from <paramref name="after" /> (or the
+    /// <c>Last-Event-ID</c> a reconnecting client sends) on, then new lines as they are written, until the client goes.
+    /// </summary>
+    public static async Task<Results<Ok<JobLogPage>, ServerSentEventsResult<JobLogRecord>, ProblemHttpResult>> ReadAsync(
+        HttpContext http, JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, int? exec, string? step,
+        string? op, string? level)
+    {
+        var errors = new FieldErrors().MaxLength("op", op, MaxOpLength);
+        if (limit is < 1 or > MaxPage)
+            errors.Add("limit", $"limit must be between 1 and {MaxPage}.");
+        if (after is < 0)
+            errors.Add("after", "after must be a sequence id ≥ 0.");
+        if (exec is < 1)
+            errors.Add("exec", "exec must be ≥ 1.");
+        var stepName = step is null ? null : Steps.FirstOrDefault(s => string.Equals(s, step.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (step is not null && stepName is null)
+            errors.Add("step", $"step must be one of {string.Join(", ", Steps)}.");
+        var levelName = level?.Trim().ToLowerInvariant();
+        if (levelName is not null && !Levels.Contains(levelName))
+            errors.Add("level", $"level must be one of {string.Join(", ", Levels)}.");
+        if (errors.Any)
+            return errors.ToProblem();
+
+        if (await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted) is null)
+            return Problems.JobNotFound(id);
+
+        var filter = new JobLogFilter(exec, stepName, op, levelName);
+        if (http.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            var from = long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+                ? last : after ?? 0;
+            return EventStreams.Open(http.Response, FollowAsync(log, id, filter, from, http.RequestAborted));
+        }
+        var take = limit ?? DefaultPage;
+        var lines = await log.ReadAsync(id, filter, after ?? 0, take, http.RequestAborted);
+        return TypedResults.Ok(new JobLogPage(lines, lines.Count == take ? lines[^1].Seq : null));
+    }
+
+    /// <summary>
+    /// Adds a comment line by the caller. Needs the job visible and some action permission on it (an operator or one
+    /// of its approvers): a read-only viewer cannot write into a job's log.
+    /// </summary>
+    public static async Task<Results<Created<JobLogRecord>, ProblemHttpResult>> CommentAsync(
+        Guid id, CommentRequest body, HttpContext http, JobReadStore jobs, JobLogStore log, IOptions<JobOptions> options,
+        TimeProvider clock)
+    {
+        var errors = new FieldErrors().MaxLength("text", body.Text, options.Value.Limits.TextLength);
+        if (string.IsNullOrWhiteSpace(body.Text))
+            errors.Add("text", "text is required.");
+        if (errors.Any)
+            return errors.ToProblem();
+        var caller = http.Caller();
+        var job = await jobs.GetVisibleAsync(id, caller, http.RequestAborted);
+        if (job is null)
+            return Problems.JobNotFound(id);
+        var approvers = JobAccess.ApproversOf(job).ToList();
+        if (!JobCommandRules.All.Any(c => caller.MayAct(c, job.Project, job.Environment, approvers)))
+            return Problems.Forbidden($"{caller.Name} may view job {job.Key} but not act on it, nor comment.");
+
+        var line = await log.AppendCommentAsync(id, job.Exec, job.Step.Wire(), caller.Name, body.Text!,
+            JobTracing.TraceIdOf(job.TraceParent), clock.GetUtcNow(), http.RequestAborted);
+        return TypedResults.Created($"/api/jobs/{id}/log?after={line.Seq - 1}&limit=1", line);
+    }
+
+    static async IAsyncEnumerable<SseItem<JobLogRecord>> FollowAsync(
+        JobLogStore log, Guid jobId, JobLogFilter filter, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(FollowInterval);
+        do
+        {
+            IReadOnlyList<JobLogRecord> lines;
+            do
+            {
+                lines = await log.ReadAsync(jobId, filter, after, FollowBatch, cancellationToken);
+                foreach (var line in lines)
+                {
+                    after = line.Seq;
+                    yield return new SseItem<JobLogRecord>(line, "line") { EventId = line.Seq.ToString(CultureInfo.InvariantCulture) };
+                }
+            }
+            while (lines.Count == FollowBatch);
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+}

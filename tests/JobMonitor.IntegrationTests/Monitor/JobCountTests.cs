@@ -1,0 +1,44 @@
+using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace JobMonitor.IntegrationTests.Monitor;
+
+/// <summary>The counts rollup (job_counts + job_count_changes) against a plain count of the jobs table.</summary>
+[Collection(ServiceHostCollection.Name)]
+public sealed class JobCountTests(ServiceHostFixture host)
+{
+    [Fact]
+    public async Task Counts_follow_inserts_moves_and_deletes_before_and_after_a_fold()
+    {
+        var jobs = new ListedJobs(host);
+        var cancel = TestContext.Current.CancellationToken;
+        var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+        var moved = jobs.Job(1, JobStatus.Ready);
+        var deleted = jobs.Job(2, JobStatus.Ready);
+        await jobs.InsertAsync(moved, deleted, jobs.Job(3, JobStatus.Ready), jobs.Job(4, JobStatus.Finished));
+
+        await using (var transaction = await JobSagaTransaction.BeginAsync(dataSource, cancel))
+        {
+            var running = await transaction.LoadAsync(moved.CorrelationId, cancel);
+            running!.CurrentState = JobStatus.Running;
+            await transaction.UpdateAsync(running, cancel);
+            var gone = await transaction.LoadAsync(deleted.CorrelationId, cancel);
+            await transaction.DeleteAsync(gone!, cancel);
+            await transaction.CommitAsync();
+        }
+        var beforeFold = await jobs.PageAsync("");
+        await JobCounts.FoldAsync(dataSource, cancel);
+        var afterFold = await jobs.PageAsync("");
+
+        foreach (var page in new[] { beforeFold, afterFold })
+        {
+            Assert.Equal((1L, 1L, 1L), (ListedJobs.Count(page, "Ready"), ListedJobs.Count(page, "Running"), ListedJobs.Count(page, "Finished")));
+        }
+        await using var plain = dataSource.CreateCommand("SELECT count(*) FROM jobmonitor.jobs WHERE project = @project AND status = 'Ready'");
+        plain.Parameters.AddWithValue("project", jobs.Project);
+        Assert.Equal(1L, (long)(await plain.ExecuteScalarAsync(cancel))!);
+    }
+}
