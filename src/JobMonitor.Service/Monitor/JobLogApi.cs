@@ -29,11 +29,31 @@ public static class JobLogApi
     static readonly string[] Levels = ["debug", "info", "warn", "error", "comment"];
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
-    public static void MapJobLogApi(this IEndpointRouteBuilder app) =>
-        app.MapGroup("/api/jobs").WithTags("Log").MapPost("/{id:guid}/log", CommentAsync)
+    public static void MapJobLogApi(this IEndpointRouteBuilder app)
+    {
+        var log = app.MapGroup("/api/jobs").WithTags("Log");
+        log.MapPost("/{id:guid}/log", CommentAsync)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        log.MapGet("/{id:guid}/log/{seq:long}/attachment", AttachmentAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>The whole text of a line that was cut (<see cref="JobLogRecord.HasAttachment" />), as a text file.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(
+        Guid id, long seq, HttpContext http, JobReadStore jobs, JobLogStore log)
+    {
+        var job = await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted);
+        if (job is null)
+            return Problems.JobNotFound(id);
+        var attachment = await log.ReadAttachmentAsync(id, seq, http.RequestAborted);
+        if (attachment is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attachment not found",
+                detail: $"Line {seq} of job {job.Key} has no attachment.");
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(attachment), "text/plain; charset=utf-8",
+            $"{job.Key}-line-{seq}.txt");
+    }
 
     /// <summary>
     /// JSON pages, or with <c>Accept: text/event-stream</c> every line from <paramref name="after" /> (or the

@@ -6,11 +6,12 @@ namespace JobMonitor.Service.Persistence;
 
 /// <summary>
 /// One stored line of a job's log; <see cref="Seq" /> orders the lines and is the paging cursor. <see cref="User" />
-/// is who wrote a comment line.
+/// is who wrote a comment line. <see cref="HasAttachment" />: the text is the head of a longer one, whole at
+/// <c>/api/jobs/{id}/log/{seq}/attachment</c>.
 /// </summary>
 public sealed record JobLogRecord(
     long Seq, int Exec, string Step, string? Op, string Level, string Text, DateTimeOffset At, string? TraceId,
-    string? User = null);
+    string? User = null, bool HasAttachment = false);
 
 /// <summary>Which lines to read; a null member does not filter.</summary>
 public sealed record JobLogFilter(int? Exec = null, string? Step = null, string? Op = null, string? Level = null)
@@ -23,16 +24,23 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
 {
     // One statement and one round trip whatever the batch size; ORDER BY keeps seq in the caller's order.
     const string InsertBatch = """
-        INSERT INTO jobmonitor.job_log (job_id, exec, step, op, level, text, at, trace_id)
-        SELECT job_id, exec, step, op, level, text, at, trace_id
-        FROM unnest(@job_id, @exec, @step, @op, @level, @text, @at, @trace_id)
-            WITH ORDINALITY AS line(job_id, exec, step, op, level, text, at, trace_id, position)
+        INSERT INTO jobmonitor.job_log (job_id, exec, step, op, level, text, at, trace_id, attachment)
+        SELECT job_id, exec, step, op, level, text, at, trace_id, attachment
+        FROM unnest(@job_id, @exec, @step, @op, @level, @text, @at, @trace_id, @attachment)
+            WITH ORDINALITY AS line(job_id, exec, step, op, level, text, at, trace_id, attachment, position)
         ORDER BY position
+        """;
+
+    /// <summary>A line longer than this (in characters) is cut here; the whole text becomes its attachment.</summary>
+    public const int LineLimit = 2_000;
+
+    const string SelectAttachment = """
+        SELECT attachment FROM jobmonitor.job_log WHERE job_id = @job_id AND seq = @seq
         """;
 
     // The (job_id, seq) index walks the job's lines in order; the filters only skip some of them.
     const string SelectPage = """
-        SELECT seq, exec, step, op, level, text, at, trace_id, username
+        SELECT seq, exec, step, op, level, text, at, trace_id, username, attachment IS NOT NULL
         FROM jobmonitor.job_log
         WHERE job_id = @job_id AND seq > @after_seq
           AND (@exec IS NULL OR exec = @exec)
@@ -86,7 +94,8 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
                 reader.GetString(5),
                 reader.GetFieldValue<DateTimeOffset>(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetBoolean(9)));
         }
         return records;
     }
@@ -118,10 +127,30 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         parameters.Add(Array("step", NpgsqlDbType.Text, entries.Select(e => e.Step)));
         parameters.Add(Array("op", NpgsqlDbType.Text, entries.Select(e => e.Op)));
         parameters.Add(Array("level", NpgsqlDbType.Text, entries.Select(e => e.Level)));
-        parameters.Add(Array("text", NpgsqlDbType.Text, entries.Select(e => e.Text)));
+        parameters.Add(Array("text", NpgsqlDbType.Text, entries.Select(e => Head(e.Text))));
         parameters.Add(Array("at", NpgsqlDbType.TimestampTz, entries.Select(e => e.At.ToUniversalTime())));
         parameters.Add(Array("trace_id", NpgsqlDbType.Text, entries.Select(e => e.TraceId)));
+        parameters.Add(Array("attachment", NpgsqlDbType.Text, entries.Select(e => e.Text.Length > LineLimit ? e.Text : null)));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The whole text of a line cut at <see cref="LineLimit" />; null when the line has none (or does not exist).</summary>
+    public async Task<string?> ReadAttachmentAsync(Guid jobId, long seq, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SelectAttachment);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", jobId));
+        command.Parameters.Add(new NpgsqlParameter<long>("seq", seq));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>The text a line shows: all of it, or its first <see cref="LineLimit" /> characters and an ellipsis.</summary>
+    static string Head(string text)
+    {
+        if (text.Length <= LineLimit)
+            return text;
+        // Never split a surrogate pair: the head must stay valid UTF-16.
+        var cut = char.IsHighSurrogate(text[LineLimit - 1]) ? LineLimit - 1 : LineLimit;
+        return string.Concat(text.AsSpan(0, cut), "…");
     }
 
     static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>

@@ -67,6 +67,39 @@ public sealed class JobLogTests(ServiceHostFixture host)
         Assert.DoesNotContain(resumed.Received, e => e.Data.Contains("live comment", StringComparison.Ordinal) || e.Data.Contains("post ran", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_line_longer_than_the_limit_shows_its_head_and_downloads_whole_as_an_attachment()
+    {
+        var message = string.Concat(Enumerable.Repeat("0123456789", 380)) + " end of the long line";
+        var pipeline = $$"""
+            {
+              "pre":  [{ "name": "dump", "kind": "log", "params": { "message": {{JsonSerializer.Serialize(message)}} } }],
+              "run":  [{ "name": "deploy", "kind": "log", "params": { "message": "short" } }],
+              "post": [{ "name": "notify", "kind": "log", "params": { "message": "post ran" } }]
+            }
+            """;
+        var jobId = await _calls.Jobs.CreateAsync(pipeline);
+        await _calls.Jobs.WaitForStatusAsync(jobId, "Finished");
+
+        var lines = await LinesAsync($"/api/jobs/{jobId}/log?step=PRE");
+        var cut = Assert.Single(lines, l => l.GetProperty("hasAttachment").GetBoolean());
+        var seq = cut.GetProperty("seq").GetInt64();
+        using var download = await _calls.As(TestUsers.Admin).GetAsync($"/api/jobs/{jobId}/log/{seq}/attachment");
+        using var outsider = await _calls.As(TestUsers.Outsider).GetAsync($"/api/jobs/{jobId}/log/{seq}/attachment");
+        var shortLine = Assert.Single(await LinesAsync($"/api/jobs/{jobId}/log?step=RUN"), l => l.GetProperty("text").GetString() == "short");
+        using var none = await _calls.As(TestUsers.Admin).GetAsync($"/api/jobs/{jobId}/log/{shortLine.GetProperty("seq").GetInt64()}/attachment");
+
+        Assert.True(cut.GetProperty("text").GetString()!.Length <= 2_001);
+        Assert.StartsWith("0123456789", cut.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.False(shortLine.GetProperty("hasAttachment").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("text/plain", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(message, await download.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        await ActionCalls.ProblemAsync(outsider, HttpStatusCode.NotFound);
+        await ActionCalls.ProblemAsync(none, HttpStatusCode.NotFound);
+    }
+
     async Task<List<JsonElement>> LinesAsync(string path) =>
         JsonDocument.Parse(await _calls.As(TestUsers.Admin).GetStringAsync(path)).RootElement.GetProperty("lines")
             .EnumerateArray().Select(l => l.Clone()).ToList();
