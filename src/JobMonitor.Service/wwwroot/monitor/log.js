@@ -53,6 +53,10 @@ function lineElement(line, index) {
     el('span', { class: 'at' }, localTime(line.at)), ' ',
     el('span', { class: 'where' }, where.padEnd(18)), ' ',
     el('span', { class: `lvl lvl-${level}` }, level.toUpperCase()), ' ',
+    line.user ? el('span', { class: 'where' }, `${line.user}: `) : null,
+    // A line too long for the log keeps its head here; the whole of it downloads.
+    line.hasAttachment ? el('a', { class: 'attachment', href: `/api/jobs/${encodeURIComponent(id)}/log/${line.seq}/attachment`, download: '' }, 'download whole line') : null,
+    line.hasAttachment ? ' ' : null,
     line.text ?? '');
   node.style.top = `${index * LINE}px`;
   node.title = line.text ?? '';
