@@ -5,14 +5,17 @@ namespace JobMonitor.Service.Persistence;
 /// <summary>
 /// The rollup of jobs per project, environment and status (migration 0032): <see cref="FoldAsync" /> moves the
 /// recorded changes into the totals; <see cref="Source" /> is what a count reads, totals plus changes not folded yet.
+/// Nature <see cref="AllJobs" /> counts every job; a job also counts once under each of its natures.
 /// </summary>
 public static class JobCounts
 {
-    /// <summary>A relation with columns project, environment, status and jobs, to count from.</summary>
+    public const string AllJobs = "";
+
+    /// <summary>A relation with columns project, environment, status, nature and jobs, to count from.</summary>
     public const string Source = """
-        (SELECT project, environment, status, jobs FROM jobmonitor.job_counts
+        (SELECT project, environment, status, nature, jobs FROM jobmonitor.job_counts
          UNION ALL
-         SELECT project, environment, status, delta FROM jobmonitor.job_count_changes) counted
+         SELECT project, environment, status, nature, delta FROM jobmonitor.job_count_changes) counted
         """;
 
     // One folder at a time across instances (the others skip a turn): two folds upserting the same totals in
@@ -21,11 +24,11 @@ public static class JobCounts
         WITH turn AS (SELECT pg_try_advisory_xact_lock(hashtext('jobmonitor.job_counts')) AS mine),
         moved AS (
             DELETE FROM jobmonitor.job_count_changes WHERE (SELECT mine FROM turn)
-            RETURNING project, environment, status, delta
+            RETURNING project, environment, status, nature, delta
         )
-        INSERT INTO jobmonitor.job_counts AS total (project, environment, status, jobs)
-        SELECT project, environment, status, sum(delta) FROM moved GROUP BY project, environment, status
-        ON CONFLICT (project, environment, status) DO UPDATE SET jobs = total.jobs + excluded.jobs
+        INSERT INTO jobmonitor.job_counts AS total (project, environment, status, nature, jobs)
+        SELECT project, environment, status, nature, sum(delta) FROM moved GROUP BY project, environment, status, nature
+        ON CONFLICT (project, environment, status, nature) DO UPDATE SET jobs = total.jobs + excluded.jobs
         """;
 
     const string DropEmpty = "DELETE FROM jobmonitor.job_counts WHERE jobs = 0";

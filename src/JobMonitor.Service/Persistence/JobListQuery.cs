@@ -42,8 +42,8 @@ public sealed record JobListFilter
     public InstantRange Started { get; init; }
     public InstantRange Ended { get; init; }
 
-    /// <summary>Nothing but project and environment (statuses aside): the job counts rollup can answer.</summary>
-    public bool NarrowsOnlyByPlace => Step is null && Type is null && Nature is null && Text is null
+    /// <summary>Nothing but project, environment and nature (statuses aside): the job counts rollup can answer.</summary>
+    public bool NarrowsOnlyByPlaceAndNature => Step is null && Type is null && Text is null
         && Scheduled.IsOpen && Started.IsOpen && Ended.IsOpen;
 }
 

@@ -48,19 +48,24 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         JobListFilter filter, IReadOnlyList<ScopePattern> scopes, CancellationToken cancellationToken)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var where = JobListWhere.For(filter, scopes);
+        // A filter on nothing but place and nature (scopes are on place too) is answered by the rollup.
+        var rollup = filter.NarrowsOnlyByPlaceAndNature;
+        var where = JobListWhere.For(rollup ? filter with { Nature = null } : filter, scopes);
         if (!where.Matches)
             return counts;
 
-        // A filter on nothing but project and environment (and scopes, which are on those) is answered by the rollup.
-        await using var command = dataSource.CreateCommand(filter.NarrowsOnlyByPlace
+        await using var command = dataSource.CreateCommand(rollup
             ? $"""
-                SELECT status, sum(jobs)::bigint FROM {JobCounts.Source} WHERE {where.Sql} GROUP BY status HAVING sum(jobs) <> 0
+                SELECT status, sum(jobs)::bigint FROM {JobCounts.Source}
+                WHERE {where.Sql} AND nature = @rollup_nature
+                GROUP BY status HAVING sum(jobs) <> 0
                 """
             : $"""
                 SELECT status, count(*) FROM jobmonitor.jobs WHERE {where.Sql} GROUP BY status
                 """);
         where.AddParametersTo(command);
+        if (rollup)
+            command.Parameters.Add(new NpgsqlParameter<string>("rollup_nature", filter.Nature ?? JobCounts.AllJobs));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             counts[reader.GetString(0)] = reader.GetInt64(1);
