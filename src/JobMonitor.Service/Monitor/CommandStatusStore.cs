@@ -47,6 +47,10 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
         WHERE command_id = @command_id AND status <> 'accepted'
         """;
 
+    const string DeleteOldSql = """
+        DELETE FROM jobmonitor.command_status WHERE requested_at < @before
+        """;
+
     const string ScopeSql = """
         SELECT project, environment FROM jobmonitor.command_status WHERE job_id = @job_id LIMIT 1
         """;
@@ -92,6 +96,14 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
     }
 
     /// <summary>The scope of a job as recorded with a command posted for it (the job itself may be gone).</summary>
+    /// <summary>Deletes the rows of commands posted before <paramref name="before" />; returns how many.</summary>
+    public async Task<int> DeleteRequestedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(DeleteOldSql);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("before", before.ToUniversalTime()));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<(string Project, string Environment)?> ScopeOfJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ScopeSql);

@@ -14,6 +14,11 @@ public static class MonitorExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<CommandStatusStore>();
+        builder.Services.AddOptions<CommandStatusOptions>().BindConfiguration(CommandStatusOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero,
+                "Monitor:CommandStatus:Retention and :SweepInterval must be positive durations (e.g. 7.00:00:00, 00:10:00).")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<CommandStatusSweeper>();
         builder.Services.AddScoped<JobCommandSender>();
         builder.Services.AddSingleton<JobDashboard>();
         builder.Services.AddSingleton<JobEventHub>();
