@@ -8,8 +8,6 @@ namespace JobMonitor.Service.Monitor;
 /// <summary>The monitor's read API: the job list, one job's dashboard and its log.</summary>
 public static class JobsApi
 {
-    const int MaxPage = 500;
-
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
@@ -24,8 +22,7 @@ public static class JobsApi
     {
         var query = parameters.Parse(out var errors);
         if (errors.Count > 0)
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
-                detail: string.Join(" ", errors.Values.SelectMany(m => m)), extensions: new Dictionary<string, object?> { ["errors"] = errors });
+            return Problems.Invalid(errors);
         var caller = context.Caller();
         JobPage page;
         try
@@ -34,7 +31,7 @@ public static class JobsApi
         }
         catch (FormatException e)
         {
-            return BadRequest("cursor", e.Message);
+            return Problems.Invalid("cursor", e.Message);
         }
         var counts = await jobs.CountAsync(query.Filter, caller.VisibleScopes, cancellationToken);
         return TypedResults.Ok(new JobListPage(
@@ -56,8 +53,4 @@ public static class JobsApi
         HttpContext http, JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, int? exec, string? step,
         string? op, string? level) =>
         JobLogApi.ReadAsync(http, jobs, log, id, after, limit, exec, step, op, level);
-
-    static ProblemHttpResult BadRequest(string field, string message) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: message,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 }

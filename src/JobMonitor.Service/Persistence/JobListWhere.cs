@@ -1,4 +1,3 @@
-using System.Text;
 using JobMonitor.Service.Security;
 using Npgsql;
 using NpgsqlTypes;
@@ -34,7 +33,7 @@ internal sealed class JobListWhere
             where.Add("natures @> {0}", Text(new[] { nature }));
         if (filter.Text is { } text)
         {
-            var escaped = EscapeLike(text);
+            var escaped = SqlLike.Escape(text);
             where.Add("(lower(key) LIKE {0} OR name ILIKE {1})", Text(escaped.ToLowerInvariant() + "%"), Text("%" + escaped + "%"));
         }
         where.AddRange("scheduled_at", filter.Scheduled);
@@ -97,55 +96,26 @@ internal sealed class JobListWhere
             Add($"{column} < {{0}}", Instant(to));
     }
 
-    // A scope that covers everything makes the clause moot; literal patterns compare with = so that the
-    // project indexes serve them (LIKE cannot use a btree under this database's collation).
+    // A scope that covers everything makes the clause moot; literal names compare with = so that the project indexes
+    // serve them (LIKE cannot use a btree under this database's collation).
     void AddScopes(IReadOnlyList<ScopePattern> scopes)
     {
-        if (scopes.Count == 0 || scopes.Any(s => s.ProjectLike == "%" && s.EnvironmentLike == "%"))
+        if (scopes.Count == 0 || scopes.Any(s => s.Project.MatchesAll && s.Environment.MatchesAll))
             return;
         var alternatives = new List<string>();
         var values = new List<NpgsqlParameter>();
         foreach (var scope in scopes)
         {
             var parts = new List<string>(2);
-            foreach (var (column, like) in new[] { ("project", scope.ProjectLike), ("environment", scope.EnvironmentLike) })
+            foreach (var (column, name) in new[] { ("project", scope.Project), ("environment", scope.Environment) })
             {
-                if (like == "%")
+                if (name.MatchesAll)
                     continue;
-                var literal = LiteralOf(like);
-                parts.Add(literal is null ? $"{column} LIKE {{{values.Count}}} ESCAPE '\\'" : $"{column} = {{{values.Count}}}");
-                values.Add(Text(literal ?? like));
+                parts.Add(name.Literal is null ? $"{column} LIKE {{{values.Count}}} ESCAPE '\\'" : $"{column} = {{{values.Count}}}");
+                values.Add(Text(name.Literal ?? name.Like));
             }
             alternatives.Add("(" + string.Join(" AND ", parts) + ")");
         }
         Add("(" + string.Join(" OR ", alternatives) + ")", [.. values]);
-    }
-
-    /// <summary>The text a LIKE pattern (escape <c>\</c>) matches when it has no wildcard, else null.</summary>
-    static string? LiteralOf(string like)
-    {
-        var literal = new StringBuilder(like.Length);
-        for (var i = 0; i < like.Length; i++)
-        {
-            if (like[i] == '\\' && i + 1 < like.Length)
-                literal.Append(like[++i]);
-            else if (like[i] is '%' or '_')
-                return null;
-            else
-                literal.Append(like[i]);
-        }
-        return literal.ToString();
-    }
-
-    static string EscapeLike(string text)
-    {
-        var escaped = new StringBuilder(text.Length + 4);
-        foreach (var c in text)
-        {
-            if (c is '%' or '_' or '\\')
-                escaped.Append('\\');
-            escaped.Append(c);
-        }
-        return escaped.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JobMonitor.Service.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -6,10 +7,28 @@ namespace JobMonitor.Service.Security;
 /// <summary>Answers "who may do what where" from <see cref="PermissionsOptions" />, reloaded when configuration changes.</summary>
 public sealed class JobAccess(IOptionsMonitor<PermissionsOptions> options)
 {
+    static readonly IReadOnlyDictionary<string, IReadOnlyList<ScopePattern>> NoGrants =
+        new Dictionary<string, IReadOnlyList<ScopePattern>>(StringComparer.Ordinal);
+
+    // Every request and every bus command asks; a caller's scopes compile regexes, so each configured user is built
+    // once per configuration (a reload brings a new options instance, and with it an empty cache). Users not in the
+    // configuration are not cached: a bus command may name anyone.
+    Cache _cache = new(null, new(StringComparer.Ordinal));
+
     public Caller For(string user)
     {
         var permissions = options.CurrentValue;
-        var roles = permissions.Users.TryGetValue(user, out var names) ? names.ToHashSet(StringComparer.Ordinal) : [];
+        if (!permissions.Users.TryGetValue(user, out var roles))
+            return new Caller(user, new HashSet<string>(StringComparer.Ordinal), NoGrants);
+        var cache = _cache;
+        if (!ReferenceEquals(cache.Source, permissions))
+            _cache = cache = new Cache(permissions, new(StringComparer.Ordinal));
+        return cache.Callers.GetOrAdd(user, name => Build(name, roles, permissions));
+    }
+
+    static Caller Build(string user, IEnumerable<string> roleNames, PermissionsOptions permissions)
+    {
+        var roles = roleNames.ToHashSet(StringComparer.Ordinal);
         var grants = new Dictionary<string, List<ScopePattern>>(StringComparer.Ordinal);
         foreach (var role in roles)
         {
@@ -29,4 +48,6 @@ public sealed class JobAccess(IOptionsMonitor<PermissionsOptions> options)
     /// <summary>The approvers named by the approval ops of the job's PRE step.</summary>
     public static IEnumerable<string> ApproversOf(DeploymentJobState job) =>
         job.Pipeline.Pre.Where(op => op.Kind == OpKind.Approval).SelectMany(op => op.Params.Approvers ?? []);
+
+    sealed record Cache(PermissionsOptions? Source, ConcurrentDictionary<string, Caller> Callers);
 }

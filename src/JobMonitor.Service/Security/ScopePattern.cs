@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using JobMonitor.Service.Persistence;
 
 namespace JobMonitor.Service.Security;
 
@@ -9,28 +9,21 @@ namespace JobMonitor.Service.Security;
 /// </summary>
 public sealed class ScopePattern
 {
-    readonly Regex project;
-    readonly Regex environment;
-
-    ScopePattern(string text, string projectPattern, string environmentPattern)
+    ScopePattern(string text, NamePattern project, NamePattern environment)
     {
         Text = text;
-        ProjectLike = ToLike(projectPattern);
-        EnvironmentLike = ToLike(environmentPattern);
-        project = ToRegex(projectPattern);
-        environment = ToRegex(environmentPattern);
+        Project = project;
+        Environment = environment;
     }
 
     public string Text { get; }
 
-    /// <summary>The project pattern as an SQL LIKE pattern (escape character <c>\</c>).</summary>
-    public string ProjectLike { get; }
+    public NamePattern Project { get; }
 
-    /// <summary>The environment pattern as an SQL LIKE pattern (escape character <c>\</c>).</summary>
-    public string EnvironmentLike { get; }
+    public NamePattern Environment { get; }
 
     public bool Covers(string projectName, string environmentName) =>
-        project.IsMatch(projectName) && environment.IsMatch(environmentName);
+        Project.IsMatch(projectName) && Environment.IsMatch(environmentName);
 
     /// <exception cref="FormatException">The text is not <c>project/environment</c>.</exception>
     public static ScopePattern Parse(string text)
@@ -38,26 +31,31 @@ public sealed class ScopePattern
         var parts = text.Split('/');
         if (parts.Length != 2 || parts.Any(string.IsNullOrWhiteSpace))
             throw new FormatException($"Scope '{text}' is not 'project/environment' (use * for any, e.g. 'shop/*').");
-        return new ScopePattern(text, parts[0].Trim(), parts[1].Trim());
+        return new ScopePattern(text, new NamePattern(parts[0].Trim()), new NamePattern(parts[1].Trim()));
     }
+}
 
-    static Regex ToRegex(string pattern) =>
-        new("^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant);
+/// <summary>One half of a <see cref="ScopePattern" />: a name, or a pattern with <c>*</c> for any run of characters.</summary>
+public sealed class NamePattern
+{
+    readonly Regex regex;
 
-    static string ToLike(string pattern)
+    public NamePattern(string pattern)
     {
-        var like = new StringBuilder(pattern.Length + 4);
-        foreach (var c in pattern)
-        {
-            if (c == '*')
-                like.Append('%');
-            else
-            {
-                if (c is '%' or '_' or '\\')
-                    like.Append('\\');
-                like.Append(c);
-            }
-        }
-        return like.ToString();
+        var pieces = pattern.Split('*');
+        Literal = pieces.Length == 1 ? pattern : null;
+        MatchesAll = pattern == "*";
+        Like = string.Join('%', pieces.Select(SqlLike.Escape));
+        regex = new Regex("^" + string.Join(".*", pieces.Select(Regex.Escape)) + "$", RegexOptions.CultureInvariant);
     }
+
+    /// <summary>The name itself when the pattern has no <c>*</c>: compared with = so that an index serves it.</summary>
+    public string? Literal { get; }
+
+    public bool MatchesAll { get; }
+
+    /// <summary>The pattern as an SQL LIKE pattern (escape character <c>\</c>).</summary>
+    public string Like { get; }
+
+    public bool IsMatch(string name) => regex.IsMatch(name);
 }

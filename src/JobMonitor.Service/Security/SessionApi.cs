@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using JobMonitor.Service.Monitor;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JobMonitor.Service.Security;
@@ -27,7 +28,7 @@ public static class SessionApi
     static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(SignIn body, HttpContext context, ApiKeyHashes keys)
     {
         if (string.IsNullOrEmpty(body.ApiKey))
-            return Invalid("apiKey", "apiKey is required.");
+            return Problems.Invalid("apiKey", "apiKey is required.");
         var user = keys.UserOf(body.ApiKey);
         if (user is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: "That API key is not configured.");
@@ -48,8 +49,4 @@ public static class SessionApi
         return TypedResults.Ok(new Me(caller.Name, [.. caller.Roles.Order(StringComparer.Ordinal)],
             JobActions.All.Where(a => caller.ScopesOf(a).Count > 0).ToList()));
     }
-
-    static ProblemHttpResult Invalid(string field, string message) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", detail: message,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
 }
