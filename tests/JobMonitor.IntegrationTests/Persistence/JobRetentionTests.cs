@@ -87,18 +87,8 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
     {
         var dataSource = await database.DataSourceAsync();
         var job = await InsertAsync(dataSource, JobStatus.Canceled, endedAgo: TimeSpan.FromDays(120));
-        await using (var other = await dataSource.OpenConnectionAsync(Cancellation))
-        await using (var transaction = await other.BeginTransactionAsync(Cancellation))
-        {
-            await using var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('jobmonitor.job_retention'))", other, transaction);
-            await turn.ExecuteNonQueryAsync(Cancellation);
 
-            Assert.Equal(PurgedJobs.None.Jobs, (await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation)).Jobs);
-            Assert.Equal(1, (await RowsOfAsync(dataSource, job))["jobs"]);
-        }
-
-        await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation);
-        Assert.Equal(0, (await RowsOfAsync(dataSource, job))["jobs"]);
+        await AssertKeptWhileHeldThenPurgedAsync(dataSource, job, "SELECT pg_advisory_xact_lock(hashtext('jobmonitor.job_retention'))");
     }
 
     [Fact]
@@ -106,19 +96,8 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
     {
         var dataSource = await database.DataSourceAsync();
         var job = await InsertAsync(dataSource, JobStatus.Finished, endedAgo: TimeSpan.FromDays(95));
-        await using (var saga = await dataSource.OpenConnectionAsync(Cancellation))
-        await using (var transaction = await saga.BeginTransactionAsync(Cancellation))
-        {
-            await using var hold = new NpgsqlCommand("SELECT 1 FROM jobmonitor.jobs WHERE id = @id FOR UPDATE", saga, transaction);
-            hold.Parameters.AddWithValue("id", job);
-            await hold.ExecuteNonQueryAsync(Cancellation);
 
-            await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
-            Assert.Equal(1, (await RowsOfAsync(dataSource, job))["jobs"]);
-        }
-
-        await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation);
-        Assert.Equal(0, (await RowsOfAsync(dataSource, job))["jobs"]);
+        await AssertKeptWhileHeldThenPurgedAsync(dataSource, job, "SELECT 1 FROM jobmonitor.jobs WHERE id = @id FOR UPDATE");
     }
 
     [Fact]
@@ -135,6 +114,27 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
         await Assert.IsAssignableFrom<Task>(sweeper.ExecuteTask).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
         Assert.Equal(1, (await RowsOfAsync(dataSource, job))["jobs"]);
         await sweeper.StopAsync(Cancellation);
+    }
+
+    /// <summary>
+    /// While another transaction holds what <paramref name="holdSql"/> takes, a sweep neither waits nor removes the
+    /// job; once it ends, the next sweep does.
+    /// </summary>
+    static async Task AssertKeptWhileHeldThenPurgedAsync(NpgsqlDataSource dataSource, Guid job, string holdSql)
+    {
+        await using (var other = await dataSource.OpenConnectionAsync(Cancellation))
+        await using (var transaction = await other.BeginTransactionAsync(Cancellation))
+        {
+            await using var hold = new NpgsqlCommand(holdSql, other, transaction);
+            hold.Parameters.AddWithValue("id", job);
+            await hold.ExecuteNonQueryAsync(Cancellation);
+
+            await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation).WaitAsync(TimeSpan.FromSeconds(10), Cancellation);
+            Assert.Equal(1, (await RowsOfAsync(dataSource, job))["jobs"]);
+        }
+
+        await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation);
+        Assert.Equal(0, (await RowsOfAsync(dataSource, job))["jobs"]);
     }
 
     static async Task<Guid> InsertAsync(NpgsqlDataSource dataSource, string status, TimeSpan? endedAgo)
