@@ -15,7 +15,8 @@ public sealed class BenchDatabase : IAsyncDisposable
         this.admin = admin;
         this.keep = keep;
         Name = name;
-        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
+        // No command time-out: a million rows' COPY, fold or delete may outlast Npgsql's 30 s on a busy machine.
+        DataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(admin) { Database = name, CommandTimeout = 0 }.ConnectionString);
     }
 
     public string Name { get; }
