@@ -8,7 +8,7 @@ namespace JobMonitor.Service.Execution.Ops;
 public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, TimeSpan Timeout)
 {
     /// <summary>Fails the op (not the worker) when the script is not configured: a message may only name a script.</summary>
-    public static ScriptCommand Create(OpDefinition op, ExecutionOptions options)
+    public static ScriptCommand Create(OpDefinition op, ExecutionOptions options, ScriptIdentity identity)
     {
         var name = op.Params.Script;
         if (string.IsNullOrWhiteSpace(name))
@@ -28,7 +28,9 @@ public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, Time
         };
         foreach (var argument in script.Arguments.Concat(op.Params.Args ?? []))
             start.ArgumentList.Add(argument);
-        foreach (var (key, value) in op.Params.Env ?? new Dictionary<string, string>())
+        // ProcessStartInfo starts from a copy of the service's environment, secrets included: empty it first.
+        start.Environment.Clear();
+        foreach (var (key, value) in ScriptEnvironment.For(script, options.ScriptBase, op.Params.Env, identity))
             start.Environment[key] = value;
 
         return new ScriptCommand(name, start, op.Duration ?? script.Timeout ?? options.DefaultScriptTimeout);
