@@ -102,6 +102,19 @@ public sealed class ScriptCommandSpecs
     }
 
     [Fact]
+    public void A_script_kept_for_other_scopes_fails_the_op_at_run_time()
+    {
+        var options = Options();
+        options.Scripts["deploy"].Scopes = ["*/PROD"];
+
+        var failure = Assert.Throws<OpFailedException>(() =>
+            ScriptCommand.Create(Op(new OpParams { Script = "deploy" }), options, Identity with { Environment = "DEV" }));
+
+        Assert.Contains("not allowed for jobs of shop/DEV", failure.Message, StringComparison.Ordinal);
+        Assert.NotNull(ScriptCommand.Create(Op(new OpParams { Script = "deploy" }), options, Identity));
+    }
+
+    [Fact]
     public void The_op_time_out_wins_over_the_script_and_the_default()
     {
         var op = Op(new OpParams { Script = "deploy" }, TimeSpan.FromSeconds(90));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Security;
 
 namespace JobMonitor.Service.Execution.Ops;
 
@@ -15,6 +16,9 @@ public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, Time
             throw new OpFailedException("script op names no script (params.script)");
         if (!options.Scripts.TryGetValue(name, out var script) || string.IsNullOrWhiteSpace(script.Path))
             throw new OpFailedException($"script '{name}' is not configured on worker {options.WorkerName} (Execution:Scripts:{name}:Path)");
+        // CHECK refused it at create; the configuration may have narrowed the script's scopes since.
+        if (!ScopeList.Parse(script.Scopes).Covers(identity.Project, identity.Environment))
+            throw new OpFailedException($"script '{name}' is not allowed for jobs of {identity.Project}/{identity.Environment} (Execution:Scripts:{name}:Scopes)");
 
         var start = new ProcessStartInfo(script.Path)
         {
