@@ -4,7 +4,7 @@ namespace JobMonitor.Cli;
 
 /// <summary>
 /// Follows one job until it rests in a final status: a line whenever its status, step, op or progress moves (with a
-/// progress bar), and its new log lines. Polls the dashboard, then the log after the last line seen, once a second:
+/// progress bar), after its new log lines. Polls the dashboard, then the log after the last line seen, once a second:
 /// the log is read after the status, so every line written before the final status is shown before it.
 /// </summary>
 public sealed class JobWatcher(ApiClient api, TextWriter output)
@@ -20,11 +20,11 @@ public sealed class JobWatcher(ApiClient api, TextWriter output)
         {
             var job = await api.GetAsync($"/api/jobs/{jobId}", cancellationToken);
             var status = Output.Text(job, "status");
+            lastSeq = await JobLogPages.ReadAsync(api, $"/api/jobs/{jobId}/log", lastSeq, "", line => output.WriteLine(Output.LogLine(line)), cancellationToken);
             var state = StateLine(job);
             if (state != lastState)
                 await output.WriteLineAsync(state);
             lastState = state;
-            lastSeq = await JobLogPages.ReadAsync(api, $"/api/jobs/{jobId}/log", lastSeq, "", line => output.WriteLine(Output.LogLine(line)), cancellationToken);
             if (ExitCodes.IsFinal(status, out var code))
                 return (code, job);
             if (DateTimeOffset.UtcNow >= deadline)

@@ -26,13 +26,13 @@ public static class Output
         return $"[{new string('#', filled)}{new string('-', width - filled)}] {progress * 100,3:0}%";
     }
 
-    /// <summary>A log line as <c>12:00:01  RUN  deploy  info  text</c>, in local time.</summary>
+    /// <summary>A log line as <c>12:00:01  RUN   info     deploy: text</c> (op and user when there are), in local time.</summary>
     public static string LogLine(JsonElement line)
     {
         var at = line.GetProperty("at").GetDateTimeOffset().ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var op = Text(line, "op");
         var user = Text(line, "user");
-        return $"{at}  {Text(line, "step"),-4}  {(op.Length == 0 ? "" : op + "  ")}{Text(line, "level"),-5}  {(user.Length == 0 ? "" : user + ": ")}{Text(line, "text")}";
+        return $"{at}  {Text(line, "step"),-4}  {Text(line, "level"),-7}  {(op.Length == 0 ? "" : op + ": ")}{(user.Length == 0 ? "" : user + ": ")}{Text(line, "text")}";
     }
 
     public static string Text(JsonElement element, string name) =>
