@@ -14,7 +14,7 @@ public static class ReadCommands
 
     static Command List()
     {
-        var status = new Option<string[]>("--status") { Description = "Status (repeat for several): Ready, Running, \"Waiting for Approval\", Error…", AllowMultipleArgumentsPerToken = false };
+        var status = new Option<string[]>("--status") { Description = "Status (repeat for several): Ready, Running, \"Waiting for Approval\", Error…" };
         string[] names = ["project", "environment", "step", "type", "nature", "q", "sort", "order"];
         var filters = names.Select(name => new Option<string?>($"--{name}") { Description = $"The API's {name} filter (see GET /api/jobs)" }).ToList();
         var limit = new Option<int>("--limit") { Description = "Jobs to show (1–500)", DefaultValueFactory = _ => 50 };

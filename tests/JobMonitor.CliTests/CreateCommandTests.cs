@@ -30,7 +30,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     [Fact]
     public async Task Create_with_wait_prints_the_key_then_the_log_lines_and_exits_0_when_the_job_finishes()
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(Quick), "--wait", "--timeout", "2m"]);
+        var run = await host.RunAsync(["create", host.JobFile(Quick), "--wait", "--timeout", "2m"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -45,7 +45,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     [Fact]
     public async Task Create_with_wait_exits_with_the_error_code_when_the_job_ends_in_Error()
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(Fails), "--wait", "--timeout", "2m"]);
+        var run = await host.RunAsync(["create", host.JobFile(Fails), "--wait", "--timeout", "2m"]);
 
         Assert.True(run.ExitCode == 10, run.ToString());
         Assert.Contains("about to fail", run.Stdout, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     [Fact]
     public async Task Create_with_json_prints_one_document_with_the_final_status_and_the_live_view_on_stderr()
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(Quick), "--wait", "--json"]);
+        var run = await host.RunAsync(["create", host.JobFile(Quick), "--wait", "--json"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var answer = JsonDocument.Parse(run.Stdout).RootElement;
@@ -70,7 +70,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     [Fact]
     public async Task A_job_still_waiting_when_the_timeout_passes_exits_with_the_timeout_code()
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(Quick, scheduledAt: DateTimeOffset.UtcNow.AddHours(1)), "--wait", "--timeout", "3s"]);
+        var run = await host.RunAsync(["create", host.JobFile(Quick, scheduledAt: DateTimeOffset.UtcNow.AddHours(1)), "--wait", "--timeout", "3s"]);
 
         Assert.True(run.ExitCode == 20, run.ToString());
         Assert.Matches(Key(), run.Stdout.Split('\n')[0]);
@@ -82,7 +82,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     {
         const string unknownKind = """{ "run": [{ "name": "deploy", "kind": "teleport" }] }""";
 
-        var run = await host.RunAsync(["create", CliHost.JobFile(unknownKind)]);
+        var run = await host.RunAsync(["create", host.JobFile(unknownKind)]);
 
         Assert.True(run.ExitCode == 21, run.ToString());
         Assert.Contains("pipeline.run[0].kind", run.Stderr, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     {
         const string unknownScript = """{ "run": [{ "name": "deploy", "kind": "script", "params": { "script": "no-such-script" } }] }""";
 
-        var run = await host.RunAsync(["create", CliHost.JobFile(unknownScript), "--wait"]);
+        var run = await host.RunAsync(["create", host.JobFile(unknownScript), "--wait"]);
 
         Assert.True(run.ExitCode == 21, run.ToString());
         Assert.Contains("[unknown_script]", run.Stderr, StringComparison.Ordinal);
@@ -103,7 +103,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     [Fact]
     public async Task A_wrong_api_key_exits_with_the_auth_code()
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(Quick), "--wait"], apiKey: "not-a-key");
+        var run = await host.RunAsync(["create", host.JobFile(Quick), "--wait"], apiKey: "not-a-key");
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("401", run.Stderr, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed partial class CreateCommandTests(CliHost host)
     public async Task A_missing_job_file_or_an_unknown_option_is_a_usage_error()
     {
         var missing = await host.RunAsync(["create", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.json")]);
-        var unknown = await host.RunAsync(["create", CliHost.JobFile(Quick), "--wiat"]);
+        var unknown = await host.RunAsync(["create", host.JobFile(Quick), "--wiat"]);
 
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.True(unknown.ExitCode == 2, unknown.ToString());

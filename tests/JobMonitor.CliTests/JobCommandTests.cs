@@ -70,9 +70,36 @@ public sealed class JobCommandTests(CliHost host)
         Assert.True(cancel.ExitCode == 5, cancel.ToString());
     }
 
+    [Fact]
+    public async Task Without_the_environment_the_url_and_key_come_from_the_config_file()
+    {
+        var config = host.TempFile($$"""{ "url": "{{host.Service.Address}}", "apiKey": "{{TestUsers.KeyOf(TestUsers.Viewer)}}" }""");
+        var fromFile = new Dictionary<string, string?> { ["JOBMONITOR_URL"] = null, ["JOBMONITOR_API_KEY"] = null, ["JOBMONITOR_CONFIG"] = config };
+        var noKey = new Dictionary<string, string?> { ["JOBMONITOR_API_KEY"] = null };
+
+        var list = await host.RunAsync(["list", "--limit", "1", "--json"], environment: fromFile);
+        var none = await host.RunAsync(["list"], environment: noKey);
+
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.True(JsonDocument.Parse(list.Stdout).RootElement.TryGetProperty("items", out _), list.ToString());
+        Assert.True(none.ExitCode == 3, none.ToString());
+        Assert.Contains("No API key", none.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Log_follow_prints_the_lines_written_so_far_and_keeps_listening()
+    {
+        var key = await FinishedJobAsync();
+
+        var (lines, stillRunning) = await host.FollowAsync(["log", key, "--follow"], "told the team");
+
+        Assert.True(stillRunning, "log --follow ended by itself");
+        Assert.Contains(lines, l => l.EndsWith("deploying cart", StringComparison.Ordinal));
+    }
+
     async Task<string> FinishedJobAsync(string project = "shop")
     {
-        var run = await host.RunAsync(["create", CliHost.JobFile(CreateCommandTests.Quick, project), "--wait", "--timeout", "2m"]);
+        var run = await host.RunAsync(["create", host.JobFile(CreateCommandTests.Quick, project), "--wait", "--timeout", "2m"]);
         Assert.True(run.ExitCode == 0, run.ToString());
         return run.Stdout.Split('\n')[0].Trim();
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
@@ -26,29 +27,25 @@ public sealed class CliHost : IAsyncLifetime
     /// <summary>The service. Its vhost is its own (JOBMONITOR_TEST_CLI_RABBITMQ), as the other test projects' services run beside.</summary>
     public ServiceHostFixture Service { get; } = new() { Broker = CliBroker(), ListenOnTcp = true };
 
+    readonly ConcurrentBag<string> _tempFiles = [];
+
     public ValueTask InitializeAsync() => Service.InitializeAsync();
 
-    public ValueTask DisposeAsync() => Service.DisposeAsync();
-
-    /// <summary>Runs <c>jobmonitor args…</c> as <paramref name="user" /> (or with <paramref name="apiKey" />) until it exits.</summary>
-    public async Task<CliRun> RunAsync(IEnumerable<string> args, string user = TestUsers.Admin, string? apiKey = null)
+    public async ValueTask DisposeAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ToolPath);
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        start.Environment["JOBMONITOR_URL"] = Service.Address.ToString();
-        start.Environment["JOBMONITOR_API_KEY"] = apiKey ?? TestUsers.KeyOf(user);
-        // Never a developer's own ~/.config/jobmonitor/config.json.
-        start.Environment["JOBMONITOR_CONFIG"] = Path.Combine(Path.GetTempPath(), $"jobmonitor-cli-tests-{Guid.NewGuid():N}.json");
+        foreach (var file in _tempFiles)
+            File.Delete(file);
+        await Service.DisposeAsync();
+    }
 
+    /// <summary>
+    /// Runs <c>jobmonitor args…</c> as <paramref name="user" /> (or with <paramref name="apiKey" />) until it exits;
+    /// <paramref name="environment" /> overrides the variables set for that (a null value removes one).
+    /// </summary>
+    public async Task<CliRun> RunAsync(IEnumerable<string> args, string user = TestUsers.Admin, string? apiKey = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var start = Start(args, apiKey ?? TestUsers.KeyOf(user), environment);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -67,17 +64,74 @@ public sealed class CliHost : IAsyncLifetime
         return run;
     }
 
-    /// <summary>Writes a create body (project shop/PROD unless told) to a temporary file for <c>jobmonitor create</c>.</summary>
-    public static string JobFile(string pipeline, string project = "shop", DateTimeOffset? scheduledAt = null)
+    /// <summary>
+    /// Runs a command that does not end by itself (<c>log --follow</c>) as admin until a stdout line ends with
+    /// <paramref name="until" />, then stops it; returns the lines and whether it was still running then.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Lines, bool StillRunning)> FollowAsync(IEnumerable<string> args, string until)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"jobmonitor-cli-job-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, $$"""
+        using var process = Process.Start(Start(args, TestUsers.KeyOf(TestUsers.Admin), null))!;
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        var lines = new List<string>();
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                lines.Add(line);
+                if (line.EndsWith(until, StringComparison.Ordinal))
+                    return (lines, !process.HasExited);
+            }
+            throw new InvalidOperationException($"jobmonitor ended (exit {process.ExitCode}) before printing '{until}': {string.Join(Environment.NewLine, lines)}");
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+        }
+    }
+
+    ProcessStartInfo Start(IEnumerable<string> args, string apiKey, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(ToolPath);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["JOBMONITOR_URL"] = Service.Address.ToString();
+        start.Environment["JOBMONITOR_API_KEY"] = apiKey;
+        // Never a developer's own ~/.config/jobmonitor/config.json.
+        start.Environment["JOBMONITOR_CONFIG"] = Path.Combine(Path.GetTempPath(), $"jobmonitor-cli-tests-{Guid.NewGuid():N}.json");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+        return start;
+    }
+
+    /// <summary>Writes a create body (project shop/PROD unless told) to a temporary file for <c>jobmonitor create</c>.</summary>
+    public string JobFile(string pipeline, string project = "shop", DateTimeOffset? scheduledAt = null) => TempFile($$"""
             {
               "name": "{{project}}-web 2.4.1", "project": "{{project}}", "environment": "PROD",
               "pipeline": {{pipeline}}
               {{(scheduledAt is { } at ? $", \"scheduledAt\": \"{at:O}\"" : "")}}
             }
             """);
+
+    /// <summary>A temporary JSON file, deleted with the host.</summary>
+    public string TempFile(string json)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"jobmonitor-cli-{Guid.NewGuid():N}.json");
+        _tempFiles.Add(path);
+        File.WriteAllText(path, json);
         return path;
     }
 

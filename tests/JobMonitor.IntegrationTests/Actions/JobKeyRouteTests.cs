@@ -13,7 +13,7 @@ public sealed class JobKeyRouteTests(ServiceHostFixture host)
     readonly ActionCalls _calls = new(host);
 
     [Fact]
-    public async Task The_dashboard_log_comments_and_attachments_answer_to_the_key_in_any_case()
+    public async Task The_dashboard_log_its_follow_comments_and_attachments_answer_to_the_key_in_any_case()
     {
         var message = string.Concat(Enumerable.Repeat("0123456789", 250));
         var pipeline = $$"""
@@ -32,6 +32,8 @@ public sealed class JobKeyRouteTests(ServiceHostFixture host)
         var cut = Assert.Single(lines, l => l.GetProperty("hasAttachment").GetBoolean());
         using var attachment = await admin.GetAsync($"/api/jobs/{key}/log/{cut.GetProperty("seq").GetInt64()}/attachment");
         using var comment = await admin.PostAsJsonAsync($"/api/jobs/{key}/log", new { text = "by key" });
+        await using var follow = await SseStream.OpenAsync(admin, $"/api/jobs/{key}/log");
+        await follow.WaitForAsync(e => e.Data.Contains("by key", StringComparison.Ordinal), "the comment, followed by key");
 
         Assert.Equal(jobId, byKey.GetProperty("id").GetGuid());
         Assert.Equal(jobId, byLowerKey.GetProperty("id").GetGuid());
