@@ -15,10 +15,9 @@ public static partial class Durations
         text = text.Trim();
         var units = Units().Match(text);
         if (text.Length > 0 && units.Success)
-        {
             return TimeSpan.FromHours(Part(units, "h")) + TimeSpan.FromMinutes(Part(units, "m")) + TimeSpan.FromSeconds(Part(units, "s"));
-        }
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var clock))
+        // A bare number would read as days: a clock form needs its colon.
+        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var clock))
             return clock;
         try
         {

@@ -110,12 +110,15 @@ public sealed partial class CreateCommandTests(CliHost host)
     }
 
     [Fact]
-    public async Task A_missing_job_file_or_an_unknown_option_is_a_usage_error()
+    public async Task A_missing_job_file_an_unknown_option_or_a_timeout_without_unit_is_a_usage_error()
     {
         var missing = await host.RunAsync(["create", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.json")]);
         var unknown = await host.RunAsync(["create", host.JobFile(Quick), "--wiat"]);
+        var bareNumber = await host.RunAsync(["create", host.JobFile(Quick), "--wait", "--timeout", "90"]);
 
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.True(unknown.ExitCode == 2, unknown.ToString());
+        Assert.True(bareNumber.ExitCode == 2, bareNumber.ToString());
+        Assert.Contains("'90' is not a duration", bareNumber.Stderr, StringComparison.Ordinal);
     }
 }
