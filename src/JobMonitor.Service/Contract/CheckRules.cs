@@ -51,7 +51,10 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
         else if (type == typeof(PipelineSpec))
             Pipeline(schema);
         else if (type == typeof(RollbackSpec))
+        {
             MaxItems(schema, limits.OpsPerStep, "pre", "run");
+            NoApproval(schema, "pre", "run");
+        }
         else if (type == typeof(OpSpec))
             Op(schema);
         else if (type == typeof(OpParams))
@@ -99,6 +102,7 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
     {
         string[] steps = ["pre", "run", "post"];
         MaxItems(schema, limits.OpsPerStep, steps);
+        NoApproval(schema, "run", "post");
         // CHECK refuses a pipeline without a single op in pre, run or post (empty_pipeline).
         foreach (var step in steps)
             schema.AnyOf.Add(new JsonSchema
@@ -183,6 +187,19 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
         }
         properties["expectedStatus"].Minimum = 100;
         properties["expectedStatus"].Maximum = 599;
+    }
+
+    /// <summary>An approval waits before RUN: CHECK takes approval ops in PRE only, not in these lists.</summary>
+    static void NoApproval(JsonSchema schema, params string[] steps)
+    {
+        var approval = new JsonSchema { Enumeration = { OpKind.Approval.ToString().ToLowerInvariant() } };
+        var rule = new JsonSchema();
+        foreach (var step in steps)
+            rule.Properties[step] = new JsonSchemaProperty
+            {
+                Item = new JsonSchema { Properties = { ["kind"] = new JsonSchemaProperty { Not = approval } } },
+            };
+        schema.AllOf.Add(rule);
     }
 
     static Dictionary<string, object> NonBlank() => new() { ["type"] = "string", ["pattern"] = NotBlank };

@@ -112,6 +112,8 @@ public sealed class MessageSchemaSpecs
         ["a delay without duration"] = c => c["pipeline"]!["run"]![0] = Op("delay", new JsonObject()),
         ["a delay of 'ten minutes'"] = c => c["pipeline"]!["run"]![0] = Op("delay", new JsonObject { ["duration"] = "ten minutes" }),
         ["an approval without approvers"] = c => c["pipeline"]!["pre"]![0] = Op("approval", new JsonObject { ["approvers"] = new JsonArray() }),
+        ["an approval in run"] = c => c["pipeline"]!["run"]![0] = Op("approval", new JsonObject { ["approvers"] = new JsonArray("ana") }),
+        ["an approval among the rollback ops"] = c => c["pipeline"]!["rollback"]!["run"]![0] = Op("approval", new JsonObject { ["approvers"] = new JsonArray("ana") }),
         ["an http op with a relative url"] = c => c["pipeline"]!["run"]![0] = Op("http", new JsonObject { ["url"] = "/deploy" }),
         ["an http status of 42"] = c => c["pipeline"]!["run"]![0] = Op("http", new JsonObject { ["url"] = "https://ci.example/hook", ["expectedStatus"] = 42 }),
         ["a dispatch queue with a slash"] = c => c["pipeline"]!["run"]![0] = Op("dispatch", new JsonObject { ["queue"] = "db/agent" }),
