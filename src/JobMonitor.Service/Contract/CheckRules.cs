@@ -122,40 +122,32 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
         MaxItems(schema, limits.ListItems, "secret");
 
         // What each kind needs in params (the rest of params is checked the same for every kind).
-        var needs = new Dictionary<OpKind, Dictionary<string, object>>
+        var needs = new Dictionary<OpKind, (string Param, JsonSchemaProperty Shape)>
         {
-            [OpKind.Log] = new() { ["message"] = NonBlank() },
-            [OpKind.Delay] = new() { ["duration"] = new Dictionary<string, object> { ["type"] = "string" } },
-            [OpKind.Script] = new() { ["script"] = NonBlank() },
-            [OpKind.Http] = new() { ["url"] = new Dictionary<string, object> { ["type"] = "string", ["pattern"] = "^[hH][tT][tT][pP][sS]?://" } },
-            [OpKind.Approval] = new() { ["approvers"] = new Dictionary<string, object> { ["type"] = "array", ["minItems"] = 1 } },
-            [OpKind.Dispatch] = new() { ["queue"] = new Dictionary<string, object> { ["type"] = "string", ["pattern"] = JobDefinitionValidator.ScopeShape } },
+            [OpKind.Log] = ("message", new() { Type = JsonObjectType.String, Pattern = NotBlank }),
+            [OpKind.Delay] = ("duration", new() { Type = JsonObjectType.String }),
+            [OpKind.Script] = ("script", new() { Type = JsonObjectType.String, Pattern = NotBlank }),
+            [OpKind.Http] = ("url", new() { Type = JsonObjectType.String, Pattern = @"^[hH][tT][tT][pP][sS]?://[^/?#\s]" }),
+            [OpKind.Approval] = ("approvers", new() { Type = JsonObjectType.Array, MinItems = 1 }),
+            [OpKind.Dispatch] = ("queue", new() { Type = JsonObjectType.String, Pattern = JobDefinitionValidator.ScopeShape }),
         };
-        foreach (var (kind, parameters) in needs)
+        foreach (var (kind, (param, shape)) in needs)
         {
-            var rule = new JsonSchema();
-            rule.ExtensionData = new Dictionary<string, object?>
+            // NJsonSchema has no if/then of its own: they go in as extension keywords.
+            var ofKind = new JsonSchema
             {
-                ["if"] = new Dictionary<string, object>
+                RequiredProperties = { "kind" },
+                Properties = { ["kind"] = new JsonSchemaProperty { Enumeration = { kind.ToString().ToLowerInvariant() } } },
+            };
+            var needed = new JsonSchema
+            {
+                RequiredProperties = { "params" },
+                Properties =
                 {
-                    ["required"] = new[] { "kind" },
-                    ["properties"] = new Dictionary<string, object> { ["kind"] = new Dictionary<string, object> { ["enum"] = new[] { kind.ToString().ToLowerInvariant() } } },
-                },
-                ["then"] = new Dictionary<string, object>
-                {
-                    ["required"] = new[] { "params" },
-                    ["properties"] = new Dictionary<string, object>
-                    {
-                        ["params"] = new Dictionary<string, object>
-                        {
-                            ["type"] = "object",
-                            ["required"] = parameters.Keys.ToArray(),
-                            ["properties"] = parameters,
-                        },
-                    },
+                    ["params"] = new JsonSchemaProperty { Type = JsonObjectType.Object, RequiredProperties = { param }, Properties = { [param] = shape } },
                 },
             };
-            schema.AllOf.Add(rule);
+            schema.AllOf.Add(new JsonSchema { ExtensionData = new Dictionary<string, object?> { ["if"] = ofKind, ["then"] = needed } });
         }
     }
 
@@ -183,7 +175,7 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
             property.MaxProperties = limits.ListItems;
             property.AdditionalPropertiesSchema!.MaxLength = limits.TextLength;
             (property.ExtensionData ??= new Dictionary<string, object?>())["propertyNames"] =
-                new Dictionary<string, object> { ["minLength"] = 1, ["maxLength"] = limits.NameLength, ["pattern"] = NotBlank };
+                new JsonSchema { MinLength = 1, MaxLength = limits.NameLength, Pattern = NotBlank };
         }
         properties["expectedStatus"].Minimum = 100;
         properties["expectedStatus"].Maximum = 599;
@@ -201,8 +193,6 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
             };
         schema.AllOf.Add(rule);
     }
-
-    static Dictionary<string, object> NonBlank() => new() { ["type"] = "string", ["pattern"] = NotBlank };
 
     /// <summary>CHECK's <c>Text</c>: present, not blank, at most so long.</summary>
     static void Text(JsonSchema property, bool required, int? maxLength)
