@@ -189,7 +189,9 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
         foreach (var step in steps)
             rule.Properties[step] = new JsonSchemaProperty
             {
-                Item = new JsonSchema { Properties = { ["kind"] = new JsonSchemaProperty { Not = approval } } },
+                // Types repeated from the step's own schema: ajv's strict mode wants them beside items and properties.
+                Type = JsonObjectType.Array | JsonObjectType.Null,
+                Item = new JsonSchema { Type = JsonObjectType.Object, Properties = { ["kind"] = new JsonSchemaProperty { Not = approval } } },
             };
         schema.AllOf.Add(rule);
     }

@@ -84,8 +84,8 @@ public sealed class AsyncApiDocumentSpecs
     }
 
     /// <summary>
-    /// Where an object lists its properties, it must also close itself to others; the conditions of if/then only
-    /// narrow an object closed elsewhere.
+    /// Where an object lists its properties, it must also close itself to others; the conditions under allOf, anyOf
+    /// and if/then only narrow an object closed where it is defined.
     /// </summary>
     static void Walk(JsonNode node, string path, List<string> open)
     {
@@ -96,7 +96,7 @@ public sealed class AsyncApiDocumentSpecs
                 open.Add(path);
             foreach (var (key, child) in obj)
             {
-                if (child is not null && key is not ("if" or "then"))
+                if (child is not null && key is not ("allOf" or "anyOf" or "if" or "then"))
                     Walk(child, $"{path}/{key}", open);
             }
         }
