@@ -282,7 +282,10 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
 
     static CheckFailedException Fail(string code, string field, string message) => new(new Rejection(code, message, field));
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    /// <summary>What a project, an environment and a dispatch queue may hold; the message schemas carry it too.</summary>
+    public const string ScopeShape = "^[A-Za-z0-9._-]+$";
+
+    [GeneratedRegex(ScopeShape)]
     private static partial Regex ScopePattern();
 
     sealed class CheckFailedException(Rejection rejection) : Exception(rejection.Message)
