@@ -12,6 +12,9 @@ public sealed record BenchOptions
     /// <summary>Jobs for the list benchmark; 0 runs the throughput and lateness benchmark instead.</summary>
     public int ListJobs { get; init; }
 
+    /// <summary>Jobs for the retention benchmark; 0 runs another benchmark.</summary>
+    public int RetentionJobs { get; init; }
+
     public bool KeepDatabase { get; init; }
     public Uri RabbitMq { get; init; } = new(
         Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/jobmonitor-bench");
@@ -32,7 +35,10 @@ public sealed record BenchOptions
           --list-1m           instead: the job list benchmark on 1,000,000 jobs loaded with COPY (no broker needed);
                               list and count queries timed without, then with the list indexes
           --list N            the same with N jobs
-          --keep-database     the list benchmark keeps its database (for EXPLAIN ANALYZE by hand)
+          --retention-1m      instead: the retention sweep on the same 1,000,000 jobs with their log, runs and triggers
+                              (no broker needed); the jobs ended more than 90 days ago are purged, timed per batch
+          --retention N       the same with N jobs
+          --keep-database     the list or retention benchmark keeps its database (for EXPLAIN ANALYZE by hand)
           --rabbitmq URI      AMQP URI of the bench vhost
                               (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/jobmonitor-bench)
           --postgres CONN     Npgsql connection string of a user that may create databases; the bench creates
@@ -62,6 +68,8 @@ public sealed record BenchOptions
                 "--skip-lateness" => options with { SkipLateness = true },
                 "--list-1m" => options with { ListJobs = 1_000_000 },
                 "--list" => options with { ListJobs = PositiveInt(args, ++i) },
+                "--retention-1m" => options with { RetentionJobs = 1_000_000 },
+                "--retention" => options with { RetentionJobs = PositiveInt(args, ++i) },
                 "--keep-database" => options with { KeepDatabase = true },
                 "--rabbitmq" => options with { RabbitMq = new Uri(Value(args, ++i)) },
                 "--postgres" => options with { Postgres = Value(args, ++i) },

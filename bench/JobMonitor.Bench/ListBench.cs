@@ -3,8 +3,6 @@ using System.Text.RegularExpressions;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace JobMonitor.Bench;
 
@@ -47,49 +45,32 @@ public static partial class ListBench
 
     public static async Task<Result> RunAsync(BenchOptions options)
     {
-        var name = $"jm_bench_list_{Guid.NewGuid():N}"[..28];
-        var connectionString = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = name }.ConnectionString;
-        await DatabaseMigrator.MigrateAsync(connectionString, NullLogger.Instance, CancellationToken.None);
-        try
-        {
-            await using var database = NpgsqlDataSource.Create(connectionString);
-            var indexes = await ReadIndexScriptAsync();
-            foreach (var index in IndexName().Matches(indexes).Select(m => m.Groups[1].Value))
-                await ExecuteAsync(database, $"DROP INDEX IF EXISTS jobmonitor.{index}", TimeSpan.FromMinutes(1));
+        await using var bench = await BenchDatabase.CreateAsync(options, "jm_bench_list_");
+        var database = bench.DataSource;
+        var indexes = await DropListIndexesAsync(bench);
 
-            var now = DateTimeOffset.UtcNow;
-            Console.WriteLine($"list: loading {options.ListJobs:N0} jobs with COPY...");
-            var clock = Stopwatch.StartNew();
-            await ListData.LoadAsync(database, options.ListJobs, now);
-            // The load's rows went through the count triggers; fold them as the service does every second.
-            await JobCounts.FoldAsync(database, CancellationToken.None);
-            await ExecuteAsync(database, "VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
-            var load = clock.Elapsed;
-            Console.WriteLine($"list: loaded in {load.TotalSeconds:0} s; timing the queries without the list indexes...");
-            var store = new JobReadStore(database);
-            var shapes = Shapes(now);
-            var baseline = await MeasureAsync(store, shapes);
+        var now = DateTimeOffset.UtcNow;
+        Console.WriteLine($"list: loading {options.ListJobs:N0} jobs with COPY...");
+        var clock = Stopwatch.StartNew();
+        await ListData.LoadAsync(database, options.ListJobs, now);
+        // The load's rows went through the count triggers; fold them as the service does every second.
+        await JobCounts.FoldAsync(database, CancellationToken.None);
+        await bench.ExecuteAsync("VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
+        var load = clock.Elapsed;
+        Console.WriteLine($"list: loaded in {load.TotalSeconds:0} s; timing the queries without the list indexes...");
+        var store = new JobReadStore(database);
+        var shapes = Shapes(now);
+        var baseline = await MeasureAsync(store, shapes);
 
-            Console.WriteLine("list: creating the list indexes (migration 0031)...");
-            clock.Restart();
-            await ExecuteAsync(database, indexes, TimeSpan.FromMinutes(30));
-            await ExecuteAsync(database, "VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
-            var indexing = clock.Elapsed;
-            Console.WriteLine($"list: indexed in {indexing.TotalSeconds:0} s; timing the queries with them...");
-            var indexed = await MeasureAsync(store, shapes);
-            var bytes = await ScalarAsync(database, "SELECT pg_total_relation_size('jobmonitor.jobs')");
-            return new Result(options.ListJobs, load, indexing, bytes, baseline, indexed);
-        }
-        finally
-        {
-            if (options.KeepDatabase)
-                Console.WriteLine($"list: kept database {name}");
-            else
-            {
-                await using var admin = NpgsqlDataSource.Create(options.Postgres);
-                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", TimeSpan.FromMinutes(1));
-            }
-        }
+        Console.WriteLine("list: creating the list indexes (migration 0031)...");
+        clock.Restart();
+        await bench.ExecuteAsync(indexes, TimeSpan.FromMinutes(30));
+        await bench.ExecuteAsync("VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
+        var indexing = clock.Elapsed;
+        Console.WriteLine($"list: indexed in {indexing.TotalSeconds:0} s; timing the queries with them...");
+        var indexed = await MeasureAsync(store, shapes);
+        var bytes = await bench.ScalarAsync("SELECT pg_total_relation_size('jobmonitor.jobs')");
+        return new Result(options.ListJobs, load, indexing, bytes, baseline, indexed);
     }
 
     static async Task<List<Timing>> MeasureAsync(JobReadStore store, IReadOnlyList<Shape> shapes)
@@ -128,25 +109,21 @@ public static partial class ListBench
         return new Timing(name, samples.Count, Lateness.Percentile(samples, 0.50), Lateness.Percentile(samples, 0.95), Lateness.Percentile(samples, 0.99));
     }
 
+    /// <summary>Drops the list indexes of migration 0031 (a load is faster without them); returns the script that makes them.</summary>
+    public static async Task<string> DropListIndexesAsync(BenchDatabase bench)
+    {
+        var indexes = await ReadIndexScriptAsync();
+        foreach (var index in IndexName().Matches(indexes).Select(m => m.Groups[1].Value))
+            await bench.ExecuteAsync($"DROP INDEX IF EXISTS jobmonitor.{index}", TimeSpan.FromMinutes(1));
+        return indexes;
+    }
+
     static async Task<string> ReadIndexScriptAsync()
     {
         await using var stream = typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(IndexScript)
             ?? throw new InvalidOperationException($"The service has no embedded {IndexScript}.");
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync();
-    }
-
-    static async Task ExecuteAsync(NpgsqlDataSource database, string sql, TimeSpan timeout)
-    {
-        await using var command = database.CreateCommand(sql);
-        command.CommandTimeout = (int)timeout.TotalSeconds;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    static async Task<long> ScalarAsync(NpgsqlDataSource database, string sql)
-    {
-        await using var command = database.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [GeneratedRegex(@"CREATE INDEX IF NOT EXISTS (\w+)")]

@@ -16,6 +16,12 @@ if (options is null)
     return 0;
 }
 
+if (options.RetentionJobs > 0)
+{
+    RetentionBench.Print(await RetentionBench.RunAsync(options));
+    return 0;
+}
+
 if (options.ListJobs > 0)
 {
     ListReport.Print(await ListBench.RunAsync(options));

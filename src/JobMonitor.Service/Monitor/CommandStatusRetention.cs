@@ -1,5 +1,5 @@
+using JobMonitor.Service.Persistence;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace JobMonitor.Service.Monitor;
 
@@ -16,24 +16,16 @@ public sealed class CommandStatusOptions
 /// <summary>Deletes command answers older than the retention, so jobmonitor.command_status stays bounded.</summary>
 public sealed class CommandStatusSweeper(
     CommandStatusStore statuses, IOptions<CommandStatusOptions> options, TimeProvider clock, ILogger<CommandStatusSweeper> logger)
-    : BackgroundService
+    : PeriodicDatabaseWork(clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override string Doing => "Sweeping old command answers";
+
+    protected override async Task RunTurnAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                var removed = await statuses.DeleteRequestedBeforeAsync(clock.GetUtcNow() - options.Value.Retention, stoppingToken);
-                if (removed > 0)
-                    logger.LogInformation("Removed {Count} command answers older than {Retention}", removed, options.Value.Retention);
-            }
-            catch (NpgsqlException e)
-            {
-                logger.LogWarning(e, "Sweeping old command answers failed; trying again in {Interval}", options.Value.SweepInterval);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        var removed = await statuses.DeleteRequestedBeforeAsync(Clock.GetUtcNow() - options.Value.Retention, cancellationToken);
+        if (removed > 0)
+            logger.LogInformation("Removed {Count} command answers older than {Retention}", removed, options.Value.Retention);
     }
 }

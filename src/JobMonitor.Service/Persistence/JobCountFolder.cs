@@ -3,24 +3,13 @@ using Npgsql;
 namespace JobMonitor.Service.Persistence;
 
 /// <summary>Folds the job count changes every second, on every instance (one at a time), so they stay few to read.</summary>
-public sealed class JobCountFolder(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<JobCountFolder> logger) : BackgroundService
+public sealed class JobCountFolder(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<JobCountFolder> logger)
+    : PeriodicDatabaseWork(clock, logger)
 {
-    static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    // A failed fold loses nothing: the changes stay recorded and counts stay exact; the next turn folds them.
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await JobCounts.FoldAsync(dataSource, stoppingToken);
-            }
-            catch (NpgsqlException e)
-            {
-                // The changes stay recorded and counts stay exact; the next turn folds them.
-                logger.LogWarning(e, "Folding the job counts failed; retrying in {Interval}", Interval);
-            }
-        }
-    }
+    protected override string Doing => "Folding the job counts";
+
+    protected override Task RunTurnAsync(CancellationToken cancellationToken) => JobCounts.FoldAsync(dataSource, cancellationToken);
 }

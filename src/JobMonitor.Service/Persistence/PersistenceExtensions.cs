@@ -22,6 +22,12 @@ public static class PersistenceExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<JobCountFolder>();
+        builder.Services.AddOptions<JobRetentionOptions>().BindConfiguration(JobRetentionOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Retention >= TimeSpan.Zero && o.RetentionSweepInterval > TimeSpan.Zero,
+                "Jobs:Retention must be zero (keep for ever) or a positive duration, Jobs:RetentionSweepInterval positive (e.g. 90.00:00:00, 01:00:00).")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<JobRetentionSweeper>();
         builder.Services.AddSingleton<JobLogStore>();
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();

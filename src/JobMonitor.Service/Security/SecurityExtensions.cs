@@ -69,7 +69,7 @@ public static class SecurityExtensions
     /// </summary>
     static string SchemeOf(HttpContext context)
     {
-        if (context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header))
+        if (ApiKeyAuthenticationHandler.Presents(context.Request))
             return ApiKeyAuthenticationHandler.SchemeName;
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)

@@ -7,7 +7,8 @@ namespace JobMonitor.Service.Telemetry;
 
 /// <summary>
 /// Depth (messages ready, i.e. how far the consumers lag behind) and consumers of the service's RabbitMQ queues, read
-/// with a passive queue declare over AMQP: no management plugin needed, the same credentials as the bus.
+/// with a passive queue declare over AMQP: no management plugin needed, the same credentials as the bus. Each queue's
+/// <c>_error</c> companion, where MassTransit moves the messages its consumers could not handle, is read as well.
 /// </summary>
 public sealed class QueueGauges : IAsyncDisposable
 {
@@ -21,7 +22,8 @@ public sealed class QueueGauges : IAsyncDisposable
         var uri = configuration.GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set.");
         factory = new ConnectionFactory { Uri = new Uri(uri), ClientProvidedName = "jobmonitor-queue-gauges" };
-        queues = options.Value.Queues.Count > 0 ? options.Value.Queues : TelemetryOptions.DefaultQueues;
+        queues = [.. (options.Value.Queues.Count > 0 ? options.Value.Queues : TelemetryOptions.DefaultQueues)
+            .SelectMany<string, string>(queue => [queue, queue + ErrorSuffix])];
         readings = new(Read, [], options.Value.GaugeCacheTime, time,
             e => logger.LogWarning(e, "Could not read the RabbitMQ queue depths for the gauges"));
 
@@ -33,6 +35,9 @@ public sealed class QueueGauges : IAsyncDisposable
             () => readings.Value.Select(r => new Measurement<long>(r.Consumers, Tag(r))),
             description: "Consumers of a queue of the service");
     }
+
+    /// <summary>MassTransit's name for a receive endpoint's error queue: the queue's name and this.</summary>
+    const string ErrorSuffix = "_error";
 
     static KeyValuePair<string, object?> Tag(QueueReading reading) => new("queue", reading.Queue);
 

@@ -22,6 +22,7 @@ public static class TelemetryExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<JobGauges>();
         builder.Services.AddSingleton<QueueGauges>();
+        builder.Services.AddSingleton<SchedulerGauges>();
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "jobmonitor"))
@@ -38,6 +39,7 @@ public static class TelemetryExtensions
                 // Resolved when the meter provider is built, so that the gauges exist from the start.
                 .AddInstrumentation(services => services.GetRequiredService<JobGauges>())
                 .AddInstrumentation(services => services.GetRequiredService<QueueGauges>())
+                .AddInstrumentation(services => services.GetRequiredService<SchedulerGauges>())
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddPrometheusExporterWhen(builder.Configuration.GetValue<bool>(PrometheusKey)));
