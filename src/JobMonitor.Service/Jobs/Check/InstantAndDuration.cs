@@ -23,7 +23,7 @@ public static partial class InstantAndDuration
             {
                 duration = XmlConvert.ToTimeSpan(text);
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
                 return false;
             }
