@@ -1,5 +1,3 @@
-using System.Runtime.Serialization;
-using System.Text.Json;
 using JobMonitor.Contracts;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
@@ -14,7 +12,7 @@ public sealed class CommandRefusedException(Rejection rejection) : Exception(rej
 }
 
 /// <summary>
-/// Runs before MassTransit deserialises a command: refuses unknown fields, wrong types and missing ids by throwing
+/// Runs before the consumer: refuses unknown fields, wrong types and missing ids by throwing
 /// <see cref="CommandRefusedException" />, which <see cref="CommandRefusalFilter{T}" /> answers.
 /// </summary>
 public sealed class CommandContractFilter<T> : IFilter<ConsumeContext> where T : JobCommand
@@ -28,7 +26,8 @@ public sealed class CommandContractFilter<T> : IFilter<ConsumeContext> where T :
 }
 
 /// <summary>
-/// The error pipe of a command endpoint. A command refused by the contract, or too broken to deserialise (not JSON),
+/// The error pipe of a command endpoint. A command refused by the contract, or too broken to deserialise (not JSON,
+/// a wrong type, null),
 /// is answered with <see cref="JobCommandRejected" /> carrying whatever ids could be read, counted, logged, and
 /// dropped: it never sits in the <c>_error</c> queue unanswered. Any other failure (the database down, say) takes
 /// MassTransit's usual way: a fault and the <c>_error</c> queue.
@@ -37,13 +36,9 @@ public sealed class CommandRefusalFilter<T>(ILogger logger) : IFilter<ExceptionR
 {
     public async Task Send(ExceptionReceiveContext context, IPipe<ExceptionReceiveContext> next)
     {
-        var rejection = context.Exception switch
-        {
-            CommandRefusedException refused => refused.Rejection,
-            var e when IsUnreadable(e) => CommandBody.Check<T>(context)
-                ?? new Rejection(RejectionCodes.InvalidType, $"the command could not be read: {e.GetBaseException().Message}"),
-            _ => null,
-        };
+        // A body that breaks the contract explains whatever failed on it (MassTransit's deserialiser throws on a wrong
+        // type or a JSON null before the contract filter runs); a body that keeps it failed for another reason.
+        var rejection = (context.Exception as CommandRefusedException)?.Rejection ?? CommandBody.Check<T>(context);
         if (rejection is null)
         {
             await next.Send(context);
@@ -67,12 +62,11 @@ public sealed class CommandRefusalFilter<T>(ILogger logger) : IFilter<ExceptionR
             Field = rejection.Field,
             RequestedBy = requestedBy,
         }, context.CancellationToken);
+        // Handled, and marked so: a message neither consumed nor faulted would be moved to the _skipped queue.
+        await context.NotifyFaulted(context.Exception);
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("command-refusal");
-
-    static bool IsUnreadable(Exception exception) =>
-        exception is SerializationException or JsonException || exception.InnerException is { } inner && IsUnreadable(inner);
 }
 
 /// <summary>
