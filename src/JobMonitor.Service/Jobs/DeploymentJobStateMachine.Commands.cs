@@ -166,7 +166,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var command = context.Message;
         if (JobSteps.FromWire(command.Step) is not { } step)
-            return new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{command.Step}'.", "step");
+            return new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{InputBounds.Clip(command.Step ?? "")}'.", "step");
 
         var now = _clock.GetUtcNow();
         await StopStepRunAsync(context, "the job was restarted");
@@ -223,7 +223,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var action = context.Message.Action?.Trim().ToLowerInvariant();
         if (action is not ("retry" or "skip" or "abort"))
-            return new Rejection(RejectionCodes.InvalidField, $"action must be retry, skip or abort, not '{context.Message.Action}'.", "action");
+            return new Rejection(RejectionCodes.InvalidField, $"action must be retry, skip or abort, not '{InputBounds.Clip(context.Message.Action ?? "")}'.", "action");
         LogAction(job, context.Message, $"trap on op {job.Trap!.OpName}: {action}");
         await ResolveTrapAsync(context, action);
         return null;

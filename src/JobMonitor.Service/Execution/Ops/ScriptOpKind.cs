@@ -10,6 +10,9 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
     // Output still buffered in the pipes after the process died; a detached grandchild holding them must not hang the step.
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    // The longest a CancellationTokenSource can wait (uint.MaxValue - 1 ms, 49.7 days).
+    static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public OpKind Kind => OpKind.Script;
 
     public async Task RunAsync(OpExecution op, CancellationToken cancellationToken)
@@ -33,7 +36,8 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
             PumpAsync(process.StandardOutput, LogLevels.Info, budget, options.Value.MaxOutputLineLength),
             PumpAsync(process.StandardError, LogLevels.Warn, budget, options.Value.MaxOutputLineLength));
 
-        using var timeout = new CancellationTokenSource(command.Timeout);
+        // CHECK bounds a job's own time-out; a configured one past what a timer can wait means "no time-out", not a throw.
+        using var timeout = new CancellationTokenSource(command.Timeout < MaxTimer ? command.Timeout : Timeout.InfiniteTimeSpan);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {

@@ -48,7 +48,7 @@ public sealed class CommandRefusalFilter<T>(ILogger logger) : IFilter<ExceptionR
         var (jobId, commandId, requestedBy) = CommandBody.Ids(context);
         var command = typeof(T).Name;
         logger.LogWarning("{Command} {CommandId} for job {JobId} from {User} refused before it was read: {Reason} at {Field}: {Message}",
-            command, commandId, jobId, requestedBy, rejection.Code, rejection.Field, rejection.Message);
+            command, commandId, jobId, requestedBy is null ? null : InputBounds.Clip(requestedBy), rejection.Code, rejection.Field, rejection.Message);
         JobMonitorTelemetry.CommandsUnreadable.Add(1, new(JobTags.Command, command), new(JobTags.Reason, rejection.Code));
         JobMonitorTelemetry.CommandsRejected.Add(1, new(JobTags.Command, command), new(JobTags.Reason, rejection.Code));
         var endpoint = await context.PublishEndpointProvider.GetPublishSendEndpoint<JobCommandRejected>();

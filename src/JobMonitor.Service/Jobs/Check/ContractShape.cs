@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace JobMonitor.Service.Jobs.Check;
 
 /// <summary>
-/// The strict half of the input contract (SPEC §12), judged on the JSON itself before anything is deserialised: every
+/// The strict half of the input contract (SPEC §12), judged on the JSON itself, not on what a deserialiser made of it: every
 /// field must be one the contract type declares (at any depth) and hold a value of its type. A typo such as
 /// <c>scheduleAt</c> is refused as <c>unknown_field</c> instead of being dropped; <c>"message": 123</c> as
 /// <c>invalid_type</c> instead of failing the deserialiser. Names match as the bus and the API read them:

@@ -41,7 +41,13 @@ public static class InputBounds
                 $"{field} holds a control character (U+{(int)text[at]:X4}) at position {at}; it must be one line of text.", field);
     }
 
-    public static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    /// <summary>A value quoted in a message: at most 40 characters, control characters shown as <c>\uXXXX</c>, never raw.</summary>
+    public static string Clip(string value)
+    {
+        var head = value.Length <= 40 ? value : value[..40] + "…";
+        return head.AsSpan().IndexOfAny(ControlCharacters) < 0 ? head
+            : string.Concat(head.Select(c => ControlCharacters.Contains(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+    }
 
     // C0 and C1 controls, DEL, and the Unicode line and paragraph separators: each can break a log line.
     static readonly System.Buffers.SearchValues<char> ControlCharacters = System.Buffers.SearchValues.Create(
