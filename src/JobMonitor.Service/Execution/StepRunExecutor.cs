@@ -19,6 +19,7 @@ public sealed class StepRunExecutor(
     IBus bus,
     TimeProvider time,
     IOptions<ExecutionOptions> options,
+    ServiceSecrets serviceSecrets,
     ILogger<StepRunExecutor> logger)
 {
     // Reports must get out even when the step was canceled, but not hang a shutdown on a broker that is gone.
@@ -45,7 +46,7 @@ public sealed class StepRunExecutor(
             var heartbeat = HeartbeatAsync(step.StepRunId, heartbeatStop.Token);
             try
             {
-                end = await RunOpsAsync(step, log, handle);
+                end = await RunOpsAsync(step, labels, log, handle);
             }
             catch (Exception e)
             {
@@ -80,7 +81,7 @@ public sealed class StepRunExecutor(
         }, timeout.Token);
     }
 
-    async Task<StepEnd> RunOpsAsync(RunJobStep step, StepLog log, StepRunHandle handle)
+    async Task<StepEnd> RunOpsAsync(RunJobStep step, JobLabels labels, StepLog log, StepRunHandle handle)
     {
         var results = new List<OpResult>();
         // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
@@ -101,7 +102,7 @@ public sealed class StepRunExecutor(
                 return new StepEnd(false, results, null);
             }
 
-            var result = await RunOpAsync(step, index, op, startedAt, log, handle);
+            var result = await RunOpAsync(step, labels, index, op, startedAt, log, handle);
             await ledger.EndOpAsync(step.StepRunId, index, result.EndedAt, result.Outcome, result.Error, CancellationToken.None);
             results.Add(result);
 
@@ -115,9 +116,10 @@ public sealed class StepRunExecutor(
         return new StepEnd(true, results, null);
     }
 
-    async Task<OpResult> RunOpAsync(RunJobStep step, int index, OpDefinition op, DateTimeOffset startedAt, StepLog log, StepRunHandle handle)
+    async Task<OpResult> RunOpAsync(
+        RunJobStep step, JobLabels labels, int index, OpDefinition op, DateTimeOffset startedAt, StepLog log, StepRunHandle handle)
     {
-        var mask = SecretMask.For(op.Params, op.Secret);
+        var mask = SecretMask.For(op.Params, op.Secret, serviceSecrets);
         var opLog = log.ForOp(op.Name, mask);
         opLog.Write(LogLevels.Info, $"op {op.Name} started");
         var execution = new OpExecution
@@ -129,6 +131,7 @@ public sealed class StepRunExecutor(
             Step = step.Step,
             Index = index,
             Op = op,
+            Labels = labels,
             Log = opLog,
         };
         using var span = JobTracing.StartOp(execution);

@@ -28,7 +28,7 @@ public static class ActionsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(CreateBodyLimit)).Accepts<CreateJob>("application/json");
 
-        var job = jobs.MapGroup("/{id:guid}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
+        var job = jobs.MapGroup("/{id}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
         job.MapPost("/rerun", RerunAsync).Accepts<RerunRequest>("application/json");
         job.MapPost("/reschedule", RescheduleAsync).Accepts<RescheduleRequest>("application/json");
         job.Act("/cancel", JobCommandRules.Cancel, () => new CancelJob());
@@ -68,7 +68,7 @@ public static class ActionsApi
     }
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RerunAsync(
-        Guid id, StrictBody<RerunRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options)
+        JobRef id, StrictBody<RerunRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options)
     {
         var body = strict.Value ?? new RerunRequest(null);
         var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection) : ActionValidation.Rerun(body, options.Value.Limits);
@@ -77,7 +77,7 @@ public static class ActionsApi
     }
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RescheduleAsync(
-        Guid id, StrictBody<RescheduleRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options, TimeProvider clock)
+        JobRef id, StrictBody<RescheduleRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options, TimeProvider clock)
     {
         var body = strict.Value ?? new RescheduleRequest(null);
         var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection)
@@ -89,7 +89,7 @@ public static class ActionsApi
     /// <summary>An action whose body is at most a comment (and may be absent).</summary>
     static RouteHandlerBuilder Act(this RouteGroupBuilder job, string pattern,
         string action, Func<JobCommand> command, Func<IActionRequest, JobLimits, FieldErrors>? validate = null) =>
-        job.MapPost(pattern, (Guid id, StrictBody<ActionRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
+        job.MapPost(pattern, (JobRef id, StrictBody<ActionRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
         {
             var request = strict.Value ?? ActionRequest.Empty;
             var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection)

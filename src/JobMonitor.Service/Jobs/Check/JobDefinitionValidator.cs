@@ -54,6 +54,8 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             ? scheduledAt + _options.ExpiryWindow(type)
             : Instant(command.MaxStartAt, "maxStartAt", now);
 
+        var pipeline = Pipeline(command.Pipeline);
+        CheckExecution(pipeline, project, environment);
         return new JobDefinition
         {
             Name = name,
@@ -61,7 +63,7 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             Environment = environment,
             Type = type,
             Revisions = Revisions(command.Revisions),
-            Pipeline = Pipeline(command.Pipeline),
+            Pipeline = pipeline,
             ScheduledAt = scheduledAt,
             MaxStartAt = maxStartAt,
         };
