@@ -133,6 +133,7 @@ public static class HostileCases
         new("A rerun over HTTP whose step is a number", Via.Http, "/api/jobs/{job}/rerun", _ => """{ "step": 1 }""", "invalid_type", "step"),
         new("An approve over HTTP whose expectedVersion is a string", Via.Http, "/api/jobs/{job}/approve", _ => """{ "expectedVersion": "3" }""", "invalid_type", "expectedVersion"),
         new("A reject over HTTP that is not JSON", Via.Http, "/api/jobs/{job}/reject", _ => "comment=no", "malformed_json", "body"),
+        new("A log comment over HTTP with txt for text", Via.Http, "/api/jobs/{job}/log", _ => """{ "txt": "hi" }""", "unknown_field", "txt"),
     ];
 
     public static HostileCase Named(string name) => All.Single(c => c.Name == name);
