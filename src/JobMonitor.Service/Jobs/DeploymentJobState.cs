@@ -84,6 +84,10 @@ public sealed class DeploymentJobState : SagaStateMachineInstance, ISagaVersion
     [JsonIgnore]
     public List<JobLogEntry> PendingLog { get; } = [];
 
+    /// <summary>Command ids applied by this change, recorded in jobmonitor.command_ids in the same transaction.</summary>
+    [JsonIgnore]
+    public List<AppliedCommand> PendingCommands { get; } = [];
+
     /// <summary>Audit entries written in the same transaction as this state change; they outlive the job.</summary>
     [JsonIgnore]
     public List<AuditEntry> PendingAudit { get; } = [];

@@ -38,7 +38,7 @@ public sealed partial class DeploymentJobStateMachine
             return;
         }
 
-        Remember(job, command.CommandId);
+        Remember(job, command.CommandId, command.GetType().Name);
         job.PendingAudit.Add(new AuditEntry
         {
             JobId = job.CorrelationId,
@@ -69,10 +69,10 @@ public sealed partial class DeploymentJobStateMachine
         return null;
     }
 
-    static void CountAccepted(JobCommand command, bool duplicate) =>
+    internal static void CountAccepted(JobCommand command, bool duplicate) =>
         JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, command.GetType().Name), new("duplicate", duplicate));
 
-    static async Task RejectAsync(ConsumeContext context, JobCommand command, Rejection rejection)
+    internal static async Task RejectAsync(ConsumeContext context, JobCommand command, Rejection rejection)
     {
         var name = command.GetType().Name;
         JobMonitorTelemetry.CommandsRejected.Add(1, new(JobTags.Command, name), new(JobTags.Reason, rejection.Code));
@@ -166,7 +166,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var command = context.Message;
         if (JobSteps.FromWire(command.Step) is not { } step)
-            return new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{command.Step}'.", "step");
+            return new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{InputBounds.Clip(command.Step ?? "")}'.", "step");
 
         var now = _clock.GetUtcNow();
         await StopStepRunAsync(context, "the job was restarted");
@@ -223,7 +223,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var action = context.Message.Action?.Trim().ToLowerInvariant();
         if (action is not ("retry" or "skip" or "abort"))
-            return new Rejection(RejectionCodes.InvalidField, $"action must be retry, skip or abort, not '{context.Message.Action}'.", "action");
+            return new Rejection(RejectionCodes.InvalidField, $"action must be retry, skip or abort, not '{InputBounds.Clip(context.Message.Action ?? "")}'.", "action");
         LogAction(job, context.Message, $"trap on op {job.Trap!.OpName}: {action}");
         await ResolveTrapAsync(context, action);
         return null;
@@ -274,7 +274,7 @@ public sealed partial class DeploymentJobStateMachine
         await context.Publish(new StepRunCanceled { JobId = job.CorrelationId, StepRunId = stepRunId, Reason = reason });
     }
 
-    static bool TryInstant(string? text, string field, bool required, out DateTimeOffset instant, out Rejection? rejection)
+    bool TryInstant(string? text, string field, bool required, out DateTimeOffset instant, out Rejection? rejection)
     {
         instant = default;
         rejection = null;
@@ -284,10 +284,8 @@ public sealed partial class DeploymentJobStateMachine
                 rejection = new Rejection(RejectionCodes.MissingField, $"{field} is required.", field);
             return !required;
         }
-        if (InstantAndDuration.TryParseInstant(text, out instant))
-            return true;
-        rejection = new Rejection(RejectionCodes.InvalidDate, $"{field} '{text}' is not an ISO 8601 instant with an offset.", field);
-        return false;
+        rejection = InputBounds.Instant(text, field, _clock.GetUtcNow(), _options.Limits, out instant);
+        return rejection is null;
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -32,7 +32,7 @@ public sealed partial class DeploymentJobStateMachine
         job.Exec = 1;
         job.Step = JobStep.Init;
         job.TraceParent = message.TraceParent;
-        Remember(job, message.CommandId);
+        Remember(job, message.CommandId, nameof(CreateJob));
         Log(job, "info", $"job {job.Key} created by {message.RequestedBy ?? "unknown"}; RUN scheduled at {job.ScheduledAt:O}, max start {job.MaxStartAt:O}");
 
         await context.Publish(new JobCreated
@@ -398,8 +398,10 @@ public sealed partial class DeploymentJobStateMachine
     static string RunLateness(DeploymentJobState job, DateTimeOffset now) =>
         job.Step == JobStep.Run ? $"; {(now - job.ScheduledAt).TotalMilliseconds:F0} ms after its scheduled date" : "";
 
-    void Remember(DeploymentJobState job, Guid commandId)
+    /// <summary>The saga keeps the latest ids for a quick answer; jobmonitor.command_ids keeps them all for the retention.</summary>
+    void Remember(DeploymentJobState job, Guid commandId, string command)
     {
+        job.PendingCommands.Add(new AppliedCommand(commandId, job.CorrelationId, command, _clock.GetUtcNow()));
         job.SeenCommands.Add(commandId);
         if (job.SeenCommands.Count > _options.RememberedCommands)
             job.SeenCommands.RemoveAt(0);

@@ -18,7 +18,7 @@ public static class JobLifecycleExtensions
 
     public static void AddJobLifecycleHandlers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<CreateJobConsumer>();
+        bus.AddConsumer<CreateJobConsumer, CommandEndpointDefinition<CreateJobConsumer, CreateJob>>();
         bus.AddCommandRelay<ApproveJob>("approve-job");
         bus.AddCommandRelay<RejectJob>("reject-job");
         bus.AddCommandRelay<RescheduleJob>("reschedule-job");
@@ -33,5 +33,5 @@ public static class JobLifecycleExtensions
     }
 
     static void AddCommandRelay<T>(this IBusRegistrationConfigurator bus, string endpoint) where T : JobCommand =>
-        bus.AddConsumer<JobCommandRelay<T>>().Endpoint(e => e.Name = endpoint);
+        bus.AddConsumer<JobCommandRelay<T>, CommandEndpointDefinition<JobCommandRelay<T>, T>>().Endpoint(e => e.Name = endpoint);
 }

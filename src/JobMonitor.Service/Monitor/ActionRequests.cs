@@ -34,7 +34,7 @@ public static class ActionValidation
 {
     public static FieldErrors Common(IActionRequest body, JobLimits limits)
     {
-        var errors = new FieldErrors().MaxLength("comment", body.Comment, limits.TextLength);
+        var errors = new FieldErrors().Add(InputBounds.Line(body.Comment, "comment", limits.TextLength));
         if (body.ExpectedVersion is < 0)
             errors.Add("expectedVersion", "expectedVersion must be ≥ 0.");
         if (body.CommandId == Guid.Empty)
@@ -54,14 +54,14 @@ public static class ActionValidation
         return JobSteps.FromWire(body.Step) is null ? errors.Add("step", "step must be PRE, RUN or POST.") : errors;
     }
 
-    public static FieldErrors Reschedule(RescheduleRequest body, JobLimits limits)
+    public static FieldErrors Reschedule(RescheduleRequest body, JobLimits limits, DateTimeOffset now)
     {
         var errors = Common(body, limits);
         DateTimeOffset scheduledAt = default, maxStartAt = default;
         var scheduled = body.ScheduledAt is null
             ? Missing(errors, "scheduledAt")
-            : Instant(errors, "scheduledAt", body.ScheduledAt, out scheduledAt);
-        var max = body.MaxStartAt is not null && Instant(errors, "maxStartAt", body.MaxStartAt, out maxStartAt);
+            : Instant(errors, "scheduledAt", body.ScheduledAt, now, limits, out scheduledAt);
+        var max = body.MaxStartAt is not null && Instant(errors, "maxStartAt", body.MaxStartAt, now, limits, out maxStartAt);
         if (scheduled && max && maxStartAt < scheduledAt)
             errors.Add("maxStartAt", "maxStartAt must not be before scheduledAt.");
         return errors;
@@ -73,11 +73,10 @@ public static class ActionValidation
         return false;
     }
 
-    static bool Instant(FieldErrors errors, string field, string text, out DateTimeOffset instant)
+    static bool Instant(FieldErrors errors, string field, string text, DateTimeOffset now, JobLimits limits, out DateTimeOffset instant)
     {
-        if (InstantAndDuration.TryParseInstant(text, out instant))
-            return true;
-        errors.Add(field, $"{field} must be an ISO 8601 instant with an offset, e.g. 2026-12-01T22:00:00Z.");
-        return false;
+        var rejection = InputBounds.Instant(text, field, now, limits, out instant);
+        errors.Add(rejection);
+        return rejection is null;
     }
 }

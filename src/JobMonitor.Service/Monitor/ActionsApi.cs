@@ -26,26 +26,28 @@ public static class ActionsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        jobs.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(CreateBodyLimit));
+        jobs.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(CreateBodyLimit)).Accepts<CreateJob>("application/json");
 
         var job = jobs.MapGroup("/{id}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
-        job.MapPost("/rerun", RerunAsync);
-        job.MapPost("/reschedule", RescheduleAsync);
-        job.MapPost("/cancel", Act(JobCommandRules.Cancel, () => new CancelJob()));
-        job.MapPost("/approve", Act(JobCommandRules.Approve, () => new ApproveJob()));
-        job.MapPost("/reject", Act(JobCommandRules.Reject, () => new RejectJob(), ActionValidation.Reject));
-        job.MapPost("/delete", Act(JobCommandRules.Delete, () => new DeleteJob()));
-        job.MapPost("/trap/retry", Act(JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "retry" }));
-        job.MapPost("/trap/skip", Act(JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "skip" }));
-        job.MapPost("/trap/abort", Act(JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "abort" }));
-        job.MapPost("/trap/pause", Act(JobCommandRules.PauseTrap, () => new PauseTrap()));
-        job.MapPost("/trap/resume", Act(JobCommandRules.ResumeTrap, () => new ResumeTrap()));
+        job.MapPost("/rerun", RerunAsync).Accepts<RerunRequest>("application/json");
+        job.MapPost("/reschedule", RescheduleAsync).Accepts<RescheduleRequest>("application/json");
+        job.Act("/cancel", JobCommandRules.Cancel, () => new CancelJob());
+        job.Act("/approve", JobCommandRules.Approve, () => new ApproveJob());
+        job.Act("/reject", JobCommandRules.Reject, () => new RejectJob(), ActionValidation.Reject);
+        job.Act("/delete", JobCommandRules.Delete, () => new DeleteJob());
+        job.Act("/trap/retry", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "retry" });
+        job.Act("/trap/skip", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "skip" });
+        job.Act("/trap/abort", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "abort" });
+        job.Act("/trap/pause", JobCommandRules.PauseTrap, () => new PauseTrap());
+        job.Act("/trap/resume", JobCommandRules.ResumeTrap, () => new ResumeTrap());
     }
 
     /// <summary>Body as SPEC §10; jobId and commandId are generated when absent; requestedBy is always the caller.</summary>
     public static async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> CreateAsync(
-        CreateJob body, HttpContext http, JobDefinitionValidator validator, TimeProvider clock, JobCommandSender sender)
+        StrictBody<CreateJob> strict, HttpContext http, JobDefinitionValidator validator, TimeProvider clock, JobCommandSender sender)
     {
+        if (strict.Value is not { } body)
+            return new FieldErrors().Add(strict.Rejection ?? new Rejection(RejectionCodes.MissingField, "A create needs a JSON body.")).ToProblem();
         var caller = http.Caller();
         var command = body with
         {
@@ -56,7 +58,7 @@ public static class ActionsApi
         var (definition, rejection) = validator.Validate(command, clock.GetUtcNow());
         // Scripts are configured where the workers run, which may not be this instance: CHECK judges them.
         if (rejection is not null && rejection.Code != RejectionCodes.UnknownScript)
-            return Problems.Invalid(rejection.Field ?? "body", rejection.Message);
+            return new FieldErrors().Add(rejection).ToProblem();
         // Past the scope checks (they come before the pipeline's), so both are present and valid.
         var project = definition?.Project ?? body.Project!;
         var environment = definition?.Environment ?? body.Environment!;
@@ -66,22 +68,32 @@ public static class ActionsApi
     }
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RerunAsync(
-        JobRef id, RerunRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
-        sender.SendAsync(http, id, JobCommandRules.Rerun, body, ActionValidation.Rerun(body, options.Value.Limits),
+        JobRef id, StrictBody<RerunRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options)
+    {
+        var body = strict.Value ?? new RerunRequest(null);
+        var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection) : ActionValidation.Rerun(body, options.Value.Limits);
+        return sender.SendAsync(http, id, JobCommandRules.Rerun, body, errors,
             new RerunJob { Step = JobSteps.FromWire(body.Step)?.Wire(), RunNow = body.RunNow });
+    }
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RescheduleAsync(
-        JobRef id, RescheduleRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
-        sender.SendAsync(http, id, JobCommandRules.Reschedule, body, ActionValidation.Reschedule(body, options.Value.Limits),
+        JobRef id, StrictBody<RescheduleRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options, TimeProvider clock)
+    {
+        var body = strict.Value ?? new RescheduleRequest(null);
+        var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection)
+            : ActionValidation.Reschedule(body, options.Value.Limits, clock.GetUtcNow());
+        return sender.SendAsync(http, id, JobCommandRules.Reschedule, body, errors,
             new RescheduleJob { ScheduledAt = body.ScheduledAt, MaxStartAt = body.MaxStartAt });
+    }
 
     /// <summary>An action whose body is at most a comment (and may be absent).</summary>
-    static Func<JobRef, ActionRequest?, HttpContext, JobCommandSender, IOptions<JobOptions>, Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>>> Act(
+    static RouteHandlerBuilder Act(this RouteGroupBuilder job, string pattern,
         string action, Func<JobCommand> command, Func<IActionRequest, JobLimits, FieldErrors>? validate = null) =>
-        (id, body, http, sender, options) =>
+        job.MapPost(pattern, (JobRef id, StrictBody<ActionRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
         {
-            var request = body ?? ActionRequest.Empty;
-            var errors = (validate ?? ActionValidation.Common)(request, options.Value.Limits);
+            var request = strict.Value ?? ActionRequest.Empty;
+            var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection)
+                : (validate ?? ActionValidation.Common)(request, options.Value.Limits);
             return sender.SendAsync(http, id, action, request, errors, command());
-        };
+        }).Accepts<ActionRequest>(isOptional: true, "application/json");
 }

@@ -33,6 +33,7 @@ public static class JobLogApi
     {
         var log = app.MapGroup("/api/jobs").WithTags("Log");
         log.MapPost("/{id}/log", CommentAsync)
+            .Accepts<CommentRequest>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -100,11 +101,12 @@ public static class JobLogApi
     /// of its approvers): a read-only viewer cannot write into a job's log.
     /// </summary>
     public static async Task<Results<Created<JobLogRecord>, ProblemHttpResult>> CommentAsync(
-        JobRef id, CommentRequest body, HttpContext http, JobReadStore jobs, JobLogStore log, IOptions<JobOptions> options,
+        JobRef id, StrictBody<CommentRequest> strict, HttpContext http, JobReadStore jobs, JobLogStore log, IOptions<JobOptions> options,
         TimeProvider clock)
     {
-        var errors = new FieldErrors().MaxLength("text", body.Text, options.Value.Limits.TextLength);
-        if (string.IsNullOrWhiteSpace(body.Text))
+        var body = strict.Value ?? new CommentRequest(null);
+        var errors = new FieldErrors().Add(strict.Rejection).MaxLength("text", body.Text, options.Value.Limits.TextLength);
+        if (strict.Rejection is null && string.IsNullOrWhiteSpace(body.Text))
             errors.Add("text", "text is required.");
         if (errors.Any)
             return errors.ToProblem();

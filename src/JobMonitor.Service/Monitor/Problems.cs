@@ -5,13 +5,18 @@ namespace JobMonitor.Service.Monitor;
 /// <summary>The API's error answers: ProblemDetails, with <c>errors: {field: [message]}</c> for invalid input.</summary>
 public static class Problems
 {
-    public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
-            detail: string.Join(" ", errors.Values.SelectMany(m => m)),
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+    /// <summary>400 with the field errors and, when the input contract names one, its reason code (<c>unknown_field</c>...).</summary>
+    public static ProblemHttpResult Invalid(IReadOnlyDictionary<string, string[]> errors, string? reason = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["errors"] = errors };
+        if (reason is not null)
+            extensions["reason"] = reason;
+        return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid request",
+            detail: string.Join(" ", errors.Values.SelectMany(m => m)), extensions: extensions);
+    }
 
-    public static ProblemHttpResult Invalid(string field, string message) =>
-        Invalid(new Dictionary<string, string[]> { [field] = [message] });
+    public static ProblemHttpResult Invalid(string field, string message, string? reason = null) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [message] }, reason);
 
     /// <summary>Also the answer for a job outside the caller's scopes: for them it does not exist.</summary>
     public static ProblemHttpResult JobNotFound(JobRef job) =>
@@ -31,8 +36,18 @@ public static class Problems
 public sealed class FieldErrors
 {
     readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    string? _reason;
 
     public bool Any => _errors.Count > 0;
+
+    /// <summary>Adds the error of a contract <see cref="Jobs.Check.Rejection" />, keeping its reason code for the answer.</summary>
+    public FieldErrors Add(Jobs.Check.Rejection? rejection)
+    {
+        if (rejection is null)
+            return this;
+        _reason ??= rejection.Code;
+        return Add(rejection.Field ?? "body", rejection.Message);
+    }
 
     public FieldErrors Add(string field, string message)
     {
@@ -46,5 +61,5 @@ public sealed class FieldErrors
     public FieldErrors MaxLength(string field, string? text, int max) =>
         text is not null && text.Length > max ? Add(field, $"{field} must be at most {max} characters.") : this;
 
-    public ProblemHttpResult ToProblem() => Problems.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    public ProblemHttpResult ToProblem() => Problems.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()), _reason);
 }

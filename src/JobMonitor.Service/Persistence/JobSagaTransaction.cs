@@ -82,7 +82,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     public async Task UpdateAsync(DeploymentJobState job, CancellationToken cancellationToken)
     {
         // A message that changed nothing (a refused command, a stale trigger) leaves the row and its version alone.
-        if (job.PendingLog.Count == 0 && job.PendingAudit.Count == 0
+        if (job.PendingLog.Count == 0 && job.PendingAudit.Count == 0 && job.PendingCommands.Count == 0
             && _loaded.TryGetValue(job.CorrelationId, out var loaded) && loaded == JobsTable.Document(job))
             return;
         var version = job.Version + 1;
@@ -109,6 +109,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         await purge.ExecuteNonQueryAsync(cancellationToken);
         job.PendingLog.Clear();
         await WritePendingAuditAsync(job, cancellationToken);
+        await CommandLedger.RecordDeletedAsync(_connection, _transaction, job.CorrelationId, DateTimeOffset.UtcNow, cancellationToken);
     }
 
     /// <summary>Commits, then forgets the log lines that are now stored.</summary>
@@ -120,6 +121,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         {
             job.PendingLog.Clear();
             job.PendingAudit.Clear();
+            job.PendingCommands.Clear();
         }
         _logged.Clear();
     }
@@ -141,6 +143,11 @@ public sealed class JobSagaTransaction : IAsyncDisposable
 
     async Task WritePendingAuditAsync(DeploymentJobState job, CancellationToken cancellationToken)
     {
+        if (job.PendingCommands.Count > 0)
+        {
+            await CommandLedger.RecordAsync(_connection, _transaction, job.PendingCommands, cancellationToken);
+            _logged.Add(job);
+        }
         if (job.PendingAudit.Count == 0)
             return;
         await JobAuditStore.InsertAsync(_connection, _transaction, job.PendingAudit, cancellationToken);

@@ -32,6 +32,9 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();
         builder.Services.AddSingleton<JobAuditStore>();
+        builder.Services.AddSingleton<CommandLedger>();
+        builder.Services.AddSingleton<ICommandLedger>(provider => provider.GetRequiredService<CommandLedger>());
+        builder.Services.AddHostedService<CommandIdSweeper>();
         builder.Services.TryAddSingleton<IJobKeyAllocator, JobKeyAllocator>();
     }
 

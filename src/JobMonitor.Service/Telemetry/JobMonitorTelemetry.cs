@@ -20,6 +20,10 @@ public static class JobMonitorTelemetry
     public static readonly Counter<long> CommandsRejected = Meter.CreateCounter<long>(
         "jobmonitor.commands.rejected", description: "Commands refused, by command and reason code");
 
+    /// <summary>Commands refused before they could be read as their contract (malformed JSON, unknown fields, wrong types, ids missing).</summary>
+    public static readonly Counter<long> CommandsUnreadable = Meter.CreateCounter<long>(
+        "jobmonitor.commands.unreadable", description: "Commands refused at the contract check, by command and reason code");
+
     /// <summary>Commands applied (or acknowledged again as duplicates), by command.</summary>
     public static readonly Counter<long> CommandsAccepted = Meter.CreateCounter<long>(
         "jobmonitor.commands.accepted", description: "Commands accepted, by command and duplicate");

@@ -19,9 +19,10 @@ public sealed class ActionRefusalTests(ServiceHostFixture host)
         await Jobs.WaitAtRunGateAsync(jobId);
 
         using var step = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{jobId}/rerun", new { step = "LATER" });
+        var day = DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         using var dates = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{jobId}/reschedule",
-            new { scheduledAt = "2030-01-02T10:00:00Z", maxStartAt = "2030-01-02T09:00:00Z" });
-        using var local = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{jobId}/reschedule", new { scheduledAt = "2030-01-02T10:00:00" });
+            new { scheduledAt = $"{day}T10:00:00Z", maxStartAt = $"{day}T09:00:00Z" });
+        using var local = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{jobId}/reschedule", new { scheduledAt = $"{day}T10:00:00" });
         using var comment = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{jobId}/cancel", new { comment = new string('x', 4001) });
         using var create = await _calls.PostAsync(TestUsers.Admin, "/api/jobs", new { project = "shop", environment = "PROD" });
 
@@ -55,7 +56,9 @@ public sealed class ActionRefusalTests(ServiceHostFixture host)
 
         foreach (var action in new[] { "cancel", "rerun", "delete", "trap/pause" })
         {
-            using var response = await _calls.PostAsync(TestUsers.ShopOperator, $"/api/jobs/{jobId}/{action}", new { step = "RUN" });
+            using var response = action == "rerun"
+                ? await _calls.PostAsync(TestUsers.ShopOperator, $"/api/jobs/{jobId}/{action}", new { step = "RUN" })
+                : await _calls.PostAsync(TestUsers.ShopOperator, $"/api/jobs/{jobId}/{action}");
             await ActionCalls.ProblemAsync(response, HttpStatusCode.NotFound);
         }
         using var unknown = await _calls.PostAsync(TestUsers.Admin, $"/api/jobs/{Guid.NewGuid()}/cancel");

@@ -128,7 +128,12 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         await PublishRawAsync(exchange, json, headers: null, cancellationToken);
 
     /// <summary>As <see cref="PublishRawAsync(string, string, CancellationToken)"/>, with AMQP headers (a W3C <c>traceparent</c>, say).</summary>
-    public async Task PublishRawAsync(string exchange, string json, IDictionary<string, object?>? headers, CancellationToken cancellationToken = default)
+    public Task PublishRawAsync(string exchange, string json, IDictionary<string, object?>? headers, CancellationToken cancellationToken = default) =>
+        PublishRawAsync(exchange, json, headers, "application/json", cancellationToken);
+
+    /// <summary>As <see cref="PublishRawAsync(string, string, CancellationToken)"/>, with another content type (MassTransit's envelope, say).</summary>
+    public async Task PublishRawAsync(string exchange, string json, IDictionary<string, object?>? headers, string contentType,
+        CancellationToken cancellationToken = default)
     {
         var connection = Started(rabbit);
         await using var channel = await connection.CreateChannelAsync(
@@ -136,7 +141,7 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             cancellationToken);
         var properties = new BasicProperties
         {
-            ContentType = "application/json",
+            ContentType = contentType,
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = Guid.NewGuid().ToString(),
             Headers = headers,

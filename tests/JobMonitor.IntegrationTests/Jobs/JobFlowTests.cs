@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using JobMonitor.Contracts;
 using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.IntegrationTests.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RabbitMQ.Client;
@@ -140,38 +141,18 @@ public sealed class JobFlowTests(ServiceHostFixture host)
     }
 
     [Fact]
-    public async Task A_poison_message_lands_in_the_error_queue_and_the_next_good_one_is_processed()
+    public async Task A_poison_message_is_answered_as_malformed_json_and_the_next_good_one_is_processed()
     {
-        var factory = new ConnectionFactory { Uri = TestServices.RabbitMq };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var poisonId = Guid.NewGuid().ToString();
-        await channel.BasicPublishAsync(CreateExchange, "", false,
-            new BasicProperties { ContentType = "application/json", MessageId = poisonId, DeliveryMode = DeliveryModes.Persistent },
-            Encoding.UTF8.GetBytes("{ \"jobId\": \"not-a-guid\", \"pipeline\": [ unterminated"));
+        await using var answers = await CommandAnswers.ListenAsync(host.Services);
+        var commandId = Guid.NewGuid();
+        await host.PublishRawAsync(CreateExchange, $$"""{ "jobId": "not-a-guid", "commandId": "{{commandId}}", "pipeline": [ unterminated""");
         var jobId = Guid.NewGuid();
         await host.PublishRawAsync(CreateExchange, JobApi.CreateJson(jobId, Guid.NewGuid(), ThreeSteps));
 
         await _jobs.WaitForStatusAsync(jobId, "Finished");
-        Dictionary<string, object?>? headers = null;
-        await ServiceHostFixture.WaitUntilAsync(async () =>
-        {
-            // The error queue belongs to the test vhost: whatever else is there is left over from earlier runs.
-            for (var got = await channel.BasicGetAsync("create-job_error", autoAck: true); got is not null;
-                 got = await channel.BasicGetAsync("create-job_error", autoAck: true))
-            {
-                if (got.BasicProperties.MessageId == poisonId)
-                {
-                    headers = got.BasicProperties.Headers?.ToDictionary(h => h.Key, h => h.Value);
-                    return true;
-                }
-            }
-            return false;
-        }, TimeSpan.FromSeconds(20), "the poison message in create-job_error");
-
-        Assert.NotNull(headers);
-        var reason = Encoding.UTF8.GetString((byte[])headers!["MT-Fault-Message"]!);
-        Assert.False(string.IsNullOrWhiteSpace(reason));
+        // SPEC §12: answered with what could be read of it (the command id), not parked in create-job_error.
+        var rejected = await answers.RejectionOfAsync(commandId);
+        Assert.Equal(("malformed_json", Guid.Empty), (rejected.ReasonCode, rejected.JobId));
     }
 
     async Task<long> ScalarAsync(string sql, Guid id)

@@ -28,6 +28,9 @@ public sealed class CommandAnswers : IAsyncDisposable
         return answers;
     }
 
+    /// <summary>Every answer heard, in arrival order.</summary>
+    public IReadOnlyList<object> Heard => _heard.ToList();
+
     /// <summary>Every answer heard for the command, in arrival order.</summary>
     public IReadOnlyList<object> For(Guid commandId) => _heard.Where(a => a switch
     {

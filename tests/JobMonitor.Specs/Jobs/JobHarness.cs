@@ -3,6 +3,7 @@ using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Jobs.Natures;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using JobMonitor.Specs.Security;
 using MassTransit;
@@ -48,6 +49,7 @@ public sealed class JobHarness : IAsyncDisposable
             .AddSingleton<IConfiguration>(configuration)
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
+            .AddSingleton<ICommandLedger, NothingRecorded>()
             .AddSingleton<JobDefinitionValidator>()
             .AddNatures()
             .AddJobAccess();
@@ -105,6 +107,13 @@ public sealed class JobHarness : IAsyncDisposable
     public DeploymentJobState? Instance(Guid jobId) => Saga.Sagas.Contains(jobId);
 
     public ValueTask DisposeAsync() => _provider.DisposeAsync();
+
+    /// <summary>No database here: no command id was applied before the harness, and no job was deleted.</summary>
+    sealed class NothingRecorded : ICommandLedger
+    {
+        public Task<(AppliedCommand? Applied, bool JobDeleted, int? Version)> LookUpAsync(Guid commandId, Guid jobId, CancellationToken cancellationToken) =>
+            Task.FromResult<(AppliedCommand?, bool, int?)>((null, false, null));
+    }
 
     sealed class CountingKeyAllocator : IJobKeyAllocator
     {

@@ -10,6 +10,9 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
     // Output still buffered in the pipes after the process died; a detached grandchild holding them must not hang the step.
     static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    // The longest a CancellationTokenSource can wait (uint.MaxValue - 1 ms, 49.7 days).
+    static readonly TimeSpan MaxTimer = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public OpKind Kind => OpKind.Script;
 
     public async Task RunAsync(OpExecution op, CancellationToken cancellationToken)
@@ -29,11 +32,13 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
             throw new OpFailedException($"script '{command.Name}' could not start: {e.Message}");
         }
         process.StandardInput.Close();
+        var budget = new OutputBudget(options.Value.MaxOutputPerOp, op.Log);
         var output = Task.WhenAll(
-            PumpAsync(process.StandardOutput, LogLevels.Info, op.Log),
-            PumpAsync(process.StandardError, LogLevels.Warn, op.Log));
+            PumpAsync(process.StandardOutput, LogLevels.Info, budget, options.Value.MaxOutputLineLength),
+            PumpAsync(process.StandardError, LogLevels.Warn, budget, options.Value.MaxOutputLineLength));
 
-        using var timeout = new CancellationTokenSource(command.Timeout);
+        // CHECK bounds a job's own time-out; a configured one past what a timer can wait means "no time-out", not a throw.
+        using var timeout = new CancellationTokenSource(command.Timeout < MaxTimer ? command.Timeout : Timeout.InfiniteTimeSpan);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -52,10 +57,60 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
             throw new OpFailedException($"script '{command.Name}' exited with code {process.ExitCode}");
     }
 
-    static async Task PumpAsync(StreamReader reader, string level, IOpLog log)
+    /// <summary>
+    /// Reads the output in chunks, never a whole line at once: a line is kept up to <paramref name="maxLine" />
+    /// characters and the rest of it dropped as it arrives. Reading goes on to the end, past the budget too, so the
+    /// script never blocks on a full pipe.
+    /// </summary>
+    static async Task PumpAsync(StreamReader reader, string level, OutputBudget budget, int maxLine)
     {
-        while (await reader.ReadLineAsync() is { } line)
-            log.Write(level, line);
+        var chunk = new char[Math.Min(maxLine, 8192) + 1];
+        var line = new System.Text.StringBuilder();
+        var clipped = 0L;
+        int read;
+        while ((read = await reader.ReadAsync(chunk)) > 0)
+        {
+            var rest = chunk.AsSpan(0, read);
+            while (rest.Length > 0)
+            {
+                var end = rest.IndexOf('\n');
+                var part = end < 0 ? rest : rest[..end];
+                var room = Math.Max(maxLine - line.Length, 0);
+                line.Append(part[..Math.Min(room, part.Length)]);
+                clipped += Math.Max(part.Length - room, 0);
+                if (end < 0)
+                    break;
+                budget.Write(level, Finish(line, clipped));
+                clipped = 0;
+                rest = rest[(end + 1)..];
+            }
+        }
+        if (line.Length > 0 || clipped > 0)
+            budget.Write(level, Finish(line, clipped));
+    }
+
+    static string Finish(System.Text.StringBuilder line, long clipped)
+    {
+        if (line.Length > 0 && line[^1] == '\r')
+            line.Length--;
+        var text = clipped == 0 ? line.ToString() : $"{line} … [line truncated: {clipped} more characters]";
+        line.Clear();
+        return text;
+    }
+
+    /// <summary>The characters of output one script op may still log; shared by its stdout and stderr.</summary>
+    sealed class OutputBudget(long max, IOpLog log)
+    {
+        long _used;
+
+        public void Write(string level, string text)
+        {
+            var used = Interlocked.Add(ref _used, text.Length + 1);
+            if (used <= max)
+                log.Write(level, text);
+            else if (used - text.Length - 1 <= max)
+                log.Write(LogLevels.Warn, $"output truncated: the script wrote more than {max} characters; the rest is not logged");
+        }
     }
 
     async Task KillTreeAsync(Process process, string name)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using JobMonitor.Contracts;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
@@ -15,6 +16,7 @@ public sealed class CreateJobConsumer(
     JobDefinitionValidator validator,
     JobAccess access,
     IJobKeyAllocator keys,
+    ICommandLedger ledger,
     TimeProvider clock,
     ILogger<CreateJobConsumer> logger) : IConsumer<CreateJob>
 {
@@ -28,6 +30,7 @@ public sealed class CreateJobConsumer(
                 $"{command.RequestedBy ?? "(nobody)"} may not create jobs in {definition.Project}/{definition.Environment}.", "requestedBy");
             definition = null;
         }
+        rejection ??= await ReplayedAsync(command, context.CancellationToken);
         if (rejection is not null || definition is null)
         {
             logger.LogInformation("CreateJob {CommandId} for job {JobId} rejected: {Reason} {Message}",
@@ -59,5 +62,16 @@ public sealed class CreateJobConsumer(
             Definition = definition,
             TraceParent = execution?.Id,
         });
+    }
+
+    /// <summary>A create for a deleted job, or with a command id already used for another job: refused.</summary>
+    async Task<Rejection?> ReplayedAsync(CreateJob command, CancellationToken cancellationToken)
+    {
+        var (applied, deleted, _) = await ledger.LookUpAsync(command.CommandId, command.JobId, cancellationToken);
+        if (deleted)
+            return new Rejection(RejectionCodes.JobDeleted, $"job {command.JobId} was deleted; a new job needs a new jobId.", "jobId");
+        return applied is not null && (applied.JobId != command.JobId || applied.Command != nameof(CreateJob))
+            ? new Rejection(RejectionCodes.CommandIdInUse, $"commandId {command.CommandId} was used for {applied.Command} of job {applied.JobId}.", "commandId")
+            : null;
     }
 }

@@ -29,22 +29,32 @@ public static partial class InstantAndDuration
             {
                 duration = XmlConvert.ToTimeSpan(text);
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
                 return false;
             }
         }
-        else if (!ClockPattern().IsMatch(text) || !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration))
+        else if (ClockPattern().Match(text) is not { Success: true } clock || !TryClock(clock, out duration))
         {
             return false;
         }
         return duration >= TimeSpan.Zero;
     }
 
+    // TimeSpan.Parse reads "720:00:00" as 720 days: hours are counted here, as the format says.
+    static bool TryClock(Match clock, out TimeSpan duration)
+    {
+        var minutes = int.Parse(clock.Groups["m"].Value, CultureInfo.InvariantCulture);
+        var seconds = decimal.Parse(clock.Groups["s"].Value, CultureInfo.InvariantCulture);
+        duration = new TimeSpan(int.Parse(clock.Groups["h"].Value, CultureInfo.InvariantCulture), minutes, 0)
+            + TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
+        return minutes < 60 && seconds < 60;
+    }
+
     // An offset is required: a bare local time would mean different instants on different hosts.
     [GeneratedRegex(InstantShape)]
     private static partial Regex InstantPattern();
 
-    [GeneratedRegex(@"^\d{1,4}:\d{2}:\d{2}(\.\d{1,7})?$")]
+    [GeneratedRegex(@"^(?<h>\d{1,4}):(?<m>\d{2}):(?<s>\d{2}(\.\d{1,7})?)$")]
     private static partial Regex ClockPattern();
 }

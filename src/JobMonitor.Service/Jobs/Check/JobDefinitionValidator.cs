@@ -25,12 +25,19 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
         }
     }
 
+    /// <summary>What every command must satisfy: both ids, and a one-line requestedBy and comment of bounded length.</summary>
+    public Rejection? CheckCommon(JobCommand command) =>
+        command.JobId == Guid.Empty
+            ? new Rejection(RejectionCodes.MissingField, "jobId is required (a GUID chosen by the publisher).", "jobId")
+        : command.CommandId == Guid.Empty
+            ? new Rejection(RejectionCodes.MissingField, "commandId is required (a GUID unique per command).", "commandId")
+        : InputBounds.Line(command.RequestedBy, "requestedBy", _limits.NameLength)
+            ?? InputBounds.Line(command.Comment, "comment", _limits.TextLength);
+
     JobDefinition Check(CreateJob command, DateTimeOffset now)
     {
-        if (command.JobId == Guid.Empty)
-            throw Fail(RejectionCodes.MissingField, "jobId", "jobId is required (a GUID chosen by the publisher).");
-        if (command.CommandId == Guid.Empty)
-            throw Fail(RejectionCodes.MissingField, "commandId", "commandId is required (a GUID unique per command).");
+        if (CheckCommon(command) is { } common)
+            throw new CheckFailedException(common);
 
         var name = Text(command.Name, "name", _limits.NameLength);
         var project = Scope(command.Project, "project");
@@ -42,10 +49,10 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             _ => throw Fail(RejectionCodes.InvalidField, "type", $"type must be Normal or Urgent, not '{Clip(command.Type)}'."),
         };
 
-        var scheduledAt = command.ScheduledAt is null ? now : Instant(command.ScheduledAt, "scheduledAt");
+        var scheduledAt = command.ScheduledAt is null ? now : Instant(command.ScheduledAt, "scheduledAt", now);
         var maxStartAt = command.MaxStartAt is null
             ? scheduledAt + _options.ExpiryWindow(type)
-            : Instant(command.MaxStartAt, "maxStartAt");
+            : Instant(command.MaxStartAt, "maxStartAt", now);
 
         var pipeline = Pipeline(command.Pipeline);
         CheckExecution(pipeline, project, environment);
@@ -77,7 +84,7 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             return new Revision
             {
                 Id = Text(revision.Id, $"{field}.id", _limits.NameLength),
-                Author = Optional(revision.Author, $"{field}.author", _limits.NameLength),
+                Author = revision.Author is null ? null : Text(revision.Author, $"{field}.author", _limits.NameLength),
                 Message = Optional(revision.Message, $"{field}.message", _limits.TextLength),
                 Paths = paths,
             };
@@ -248,23 +255,20 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
         throw Fail(RejectionCodes.InvalidField, field, $"{field} must be one of {allowed}, not '{Clip(value)}'.");
     }
 
-    static DateTimeOffset Instant(string value, string field) =>
-        InstantAndDuration.TryParseInstant(value, out var instant)
-            ? instant
-            : throw Fail(RejectionCodes.InvalidDate, field, $"{field} '{Clip(value)}' is not an ISO 8601 instant with an offset (e.g. 2026-12-01T22:00:00Z).");
+    DateTimeOffset Instant(string value, string field, DateTimeOffset now) =>
+        InputBounds.Instant(value, field, now, _limits, out var instant) is { } rejection ? throw new CheckFailedException(rejection) : instant;
 
-    static TimeSpan Duration(string value, string field) =>
-        InstantAndDuration.TryParseDuration(value, out var duration)
-            ? duration
-            : throw Fail(RejectionCodes.InvalidDuration, field, $"{field} '{Clip(value)}' is not a duration (ISO 8601 such as PT90S, or hh:mm:ss).");
+    TimeSpan Duration(string value, string field) =>
+        InputBounds.Duration(value, field, _limits, out var duration) is { } rejection ? throw new CheckFailedException(rejection) : duration;
 
-    static TimeSpan? OptionalDuration(string? value, string field) => value is null ? null : Duration(value, field);
+    TimeSpan? OptionalDuration(string? value, string field) => value is null ? null : Duration(value, field);
 
+    /// <summary>A required one-line text: names, kinds, scripts, URLs, list items.</summary>
     static string Text(string? value, string field, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
             throw Fail(RejectionCodes.MissingField, field, $"{field} is required.");
-        return Optional(value, field, maxLength)!;
+        return InputBounds.Line(value, field, maxLength) is { } rejection ? throw new CheckFailedException(rejection) : value;
     }
 
     static string? Optional(string? value, string field, int maxLength) =>
@@ -278,7 +282,7 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             throw Fail(RejectionCodes.TooManyItems, field, $"{field} has {count} items; the limit is {max}.");
     }
 
-    static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    static string Clip(string value) => InputBounds.Clip(value);
 
     static CheckFailedException Fail(string code, string field, string message) => new(new Rejection(code, message, field));
 

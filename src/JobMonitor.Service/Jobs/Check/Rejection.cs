@@ -16,6 +16,20 @@ public static class RejectionCodes
     public const string InvalidDate = "invalid_date";
     public const string InvalidDuration = "invalid_duration";
     public const string DuplicateOpName = "duplicate_op_name";
+    /// <summary>A field the contract does not declare (a typo such as <c>scheduleAt</c> is not ignored).</summary>
+    public const string UnknownField = "unknown_field";
+    /// <summary>A value of the wrong JSON type (<c>"message": 123</c>).</summary>
+    public const string InvalidType = "invalid_type";
+    /// <summary>The body is not JSON; answered with what could be read of it.</summary>
+    public const string MalformedJson = "malformed_json";
+    /// <summary>A control character (CR, LF, NUL...) in a name, comment or user.</summary>
+    public const string ControlCharacter = "control_character";
+    /// <summary>An instant or duration outside the configured bounds (<c>Jobs:Limits</c>).</summary>
+    public const string OutOfRange = "out_of_range";
+    /// <summary>The job was deleted; its id cannot be used again.</summary>
+    public const string JobDeleted = "job_deleted";
+    /// <summary>The command id was used for another command or job.</summary>
+    public const string CommandIdInUse = "command_id_in_use";
     /// <summary>A job env variable that no configuration lets a job set (LD_*, BASH_FUNC_*, PATH…).</summary>
     public const string EnvDenied = "env_denied";
     /// <summary>A job env variable that the script's AllowedEnv does not name.</summary>
