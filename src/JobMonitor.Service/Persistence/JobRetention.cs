@@ -33,7 +33,8 @@ public sealed record PurgedJobs(long Jobs, long Rows, IReadOnlyList<string> Pend
 
 /// <summary>
 /// Removes jobs that ended longer ago than the retention, with their log, execution ledger and triggers; their audit
-/// entries stay (jobmonitor.job_audit is kept, as for a deleted job). The rows leave jobmonitor.jobs through a plain
+/// entries stay (jobmonitor.job_audit is kept, as for a deleted job), and their ids stay taken in
+/// jobmonitor.deleted_jobs, so a replayed create is refused (job_deleted) instead of running the job again. The rows leave jobmonitor.jobs through a plain
 /// DELETE, so the count triggers (migration 0032) take them out of the counts: the monitor's counts keep matching
 /// its list.
 /// </summary>
@@ -64,7 +65,12 @@ public static class JobRetention
         triggers AS (DELETE FROM jobmonitor.job_triggers WHERE job_id IN (SELECT id FROM purged) RETURNING hangfire_job_id, fired_at)
         SELECT (SELECT count(*) FROM purged),
                (SELECT count(*) FROM log) + (SELECT count(*) FROM ops) + (SELECT count(*) FROM steps) + (SELECT count(*) FROM triggers),
-               ARRAY(SELECT hangfire_job_id FROM triggers WHERE hangfire_job_id IS NOT NULL AND fired_at IS NULL)
+               ARRAY(SELECT hangfire_job_id FROM triggers WHERE hangfire_job_id IS NOT NULL AND fired_at IS NULL),
+               ARRAY(SELECT id FROM purged)
+        """;
+
+    const string RememberPurged = """
+        INSERT INTO jobmonitor.deleted_jobs (job_id, deleted_at) SELECT unnest(@ids), now() ON CONFLICT (job_id) DO NOTHING
         """;
 
     /// <summary>
@@ -101,10 +107,17 @@ public static class JobRetention
         purge.Parameters.AddWithValue("ended", EndedStatuses.ToArray());
         purge.Parameters.AddWithValue("batch", batch);
         PurgedJobs purged;
+        Guid[] ids;
         await using (var reader = await purge.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             purged = new PurgedJobs(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<string[]>(2));
+            ids = reader.GetFieldValue<Guid[]>(3);
+        }
+        await using (var remember = new NpgsqlCommand(RememberPurged, connection, transaction))
+        {
+            remember.Parameters.AddWithValue("ids", ids);
+            await remember.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return purged;
