@@ -53,7 +53,7 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
 
         var partition = sagaConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<OpenJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));
-        sagaConfigurator.Message<ClaimStepRun>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<StepRunStarted>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<StepRunProgressed>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<StepRunFinished>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<JobTriggerFired>(x => x.UsePartitioner(partition, m => m.Message.JobId));

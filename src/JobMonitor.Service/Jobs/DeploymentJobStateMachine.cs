@@ -30,16 +30,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         InstanceState(x => x.CurrentState);
 
         Event(() => Opened, e => e.CorrelateById(m => m.Message.JobId));
-        Event(() => ClaimRequested, e =>
-        {
-            e.CorrelateById(m => m.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => c.RespondAsync(new StepRunClaimRefused
-            {
-                JobId = c.Message.JobId,
-                StepRunId = c.Message.StepRunId,
-                Reason = "the job does not exist",
-            })));
-        });
+        InternalEvent(() => StepStarted, m => m.Message.JobId);
         InternalEvent(() => OpProgressed, m => m.Message.JobId);
         InternalEvent(() => StepRunEnded, m => m.Message.JobId);
         InternalEvent(() => StepRunLost, m => m.Message.JobId);
@@ -61,11 +52,10 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
             When(Opened).ThenAsync(OpenAsync));
 
         During(Ready, Rollback,
-            When(ClaimRequested).ThenAsync(ClaimAsync));
-        During(AllStatesBut(Ready, Rollback),
-            When(ClaimRequested).ThenAsync(RefuseClaimAsync));
+            When(StepStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker)));
 
-        During(Running, Rollback,
+        // Ready too: a result implies its step's start, whose own message may have been lost.
+        During(Ready, Running, Rollback,
             When(OpProgressed).ThenAsync(RecordProgressAsync),
             When(StepRunEnded).ThenAsync(FinishStepAsync),
             When(StepRunLost).ThenAsync(AbandonAsync));
@@ -120,7 +110,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     public State TrapPaused { get; private set; } = null!;
 
     public Event<OpenJob> Opened { get; private set; } = null!;
-    public Event<ClaimStepRun> ClaimRequested { get; private set; } = null!;
+    public Event<StepRunStarted> StepStarted { get; private set; } = null!;
     public Event<StepRunProgressed> OpProgressed { get; private set; } = null!;
     public Event<StepRunFinished> StepRunEnded { get; private set; } = null!;
     public Event<StepRunAbandoned> StepRunLost { get; private set; } = null!;

@@ -155,19 +155,16 @@ public sealed class PipelineBuilder
 }
 
 /// <summary>
-/// Stands in for the step workers: claims through the saga like they do, then reports every op from the step run's
+/// Stands in for the step workers: tells the saga it started the step like they do, then reports every op from the step run's
 /// first op. Ops named "failing…" fail, "trap…" fail into a trap (onError trap), "hold…" never end (the job stays
 /// Running, or in Rollback).
 /// </summary>
-public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProvider clock) : IConsumer<RunJobStep>
+public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
 {
     public async Task Consume(ConsumeContext<RunJobStep> context)
     {
         var step = context.Message;
-        var answer = await claims.GetResponse<StepRunClaimed, StepRunClaimRefused>(
-            new ClaimStepRun { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
-        if (!answer.Is(out Response<StepRunClaimed>? _))
-            return;
+        await context.Publish(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
 
         var now = clock.GetUtcNow();
         var results = new List<OpResult>();
