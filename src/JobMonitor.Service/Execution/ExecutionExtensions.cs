@@ -2,6 +2,7 @@ using System.Net;
 using JobMonitor.Service.Execution.Dispatch;
 using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
+using JobMonitor.Service.Execution.Recovery;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -42,6 +43,7 @@ public static class ExecutionExtensions
                 host.ShutdownTimeout = needed;
         });
         builder.AddLiveness();
+        builder.AddRecovery();
     }
 
     static readonly TimeSpan ShutdownAfterDrain = TimeSpan.FromSeconds(30);

@@ -92,12 +92,15 @@ public sealed class ExecutionLedger(NpgsqlDataSource dataSource)
         finish.Parameters.AddWithValue("step_run_id", stepRunId);
         finish.Parameters.Add(new NpgsqlParameter("result", NpgsqlDbType.Jsonb)
         {
-            Value = result is null ? DBNull.Value : JsonSerializer.Serialize(result, ResultJson),
+            Value = result is null ? DBNull.Value : WriteResult(result),
         });
         batch.BatchCommands.Add(finish);
         // A batch runs in one implicit transaction.
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>A result as stored in step_runs.result.</summary>
+    public static string WriteResult(StepRunFinished result) => JsonSerializer.Serialize(result, ResultJson);
 
     public static StepRunFinished? ReadResult(string json) => JsonSerializer.Deserialize<StepRunFinished>(json, ResultJson);
 

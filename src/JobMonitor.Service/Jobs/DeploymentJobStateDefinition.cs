@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 using Npgsql;
@@ -57,5 +58,6 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
         sagaConfigurator.Message<StepRunProgressed>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<StepRunFinished>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<JobTriggerFired>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<RecoverJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));
     }
 }

@@ -132,10 +132,10 @@ public sealed partial class DeploymentJobStateMachine
         await RecordOpsAsync(context, [context.Message.Op]);
     }
 
-    async Task FinishStepAsync(BehaviorContext<DeploymentJobState, StepRunFinished> context)
+    async Task FinishStepAsync<T>(BehaviorContext<DeploymentJobState, T> context, StepRunFinished message)
+        where T : class
     {
         var job = context.Saga;
-        var message = context.Message;
         if (job.StepRunId != message.StepRunId)
             return;
 
@@ -280,14 +280,22 @@ public sealed partial class DeploymentJobStateMachine
                 .ToList(),
         });
         await MoveToAsync(context, IsRollback(step) ? Rollback : Ready);
+        await DispatchStepAsync(context, firstOp);
+    }
+
+    /// <summary>Hands the current step run to the workers' queue; any worker may take its lease.</summary>
+    static async Task DispatchStepAsync(BehaviorContext<DeploymentJobState> context, int firstOp)
+    {
+        var job = context.Saga;
+        var step = job.Step;
         await context.Publish(new RunJobStep
         {
             JobId = job.CorrelationId,
             JobKey = job.Key,
-            StepRunId = job.StepRunId.Value,
+            StepRunId = job.StepRunId!.Value,
             Exec = job.Exec,
             Step = step,
-            Ops = ops,
+            Ops = job.Pipeline.OpsOf(step),
             FirstOp = firstOp,
             TraceParent = job.TraceParent,
         }, send =>

@@ -17,9 +17,7 @@ public sealed partial class DeploymentJobStateMachine
             case JobTriggerKind.RunGate when message.Token == job.RunGateToken && job.CurrentState == JobStatus.Ready && WaitingAtRunGate(job):
                 await OpenRunGateAsync(context);
                 break;
-            // Expired only while RUN has not started: waiting in Ready (PRE not yet picked, or at the gate) or for approval.
-            case JobTriggerKind.MaxStart when message.Token == job.MaxStartToken
-                && (job.CurrentState == JobStatus.WaitingForApproval || (job.CurrentState == JobStatus.Ready && job.Step is JobStep.Pre or JobStep.Run)):
+            case JobTriggerKind.MaxStart when message.Token == job.MaxStartToken && WaitingToStart(job):
                 var now = _clock.GetUtcNow();
                 if (now < job.MaxStartAt)
                 {

@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Jobs.Natures;
 using JobMonitor.Service.Scheduling;
 using JobMonitor.Service.Security;
@@ -35,6 +36,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         InternalEvent(() => StepRunEnded, m => m.Message.JobId);
         InternalEvent(() => StepRunLost, m => m.Message.JobId);
         InternalEvent(() => TriggerFired, m => m.Message.JobId);
+        InternalEvent(() => RecoveryRequested, m => m.Message.JobId);
         CommandEvent(() => ApproveRequested);
         CommandEvent(() => RejectRequested);
         CommandEvent(() => RescheduleRequested);
@@ -57,12 +59,13 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         // Ready too: a result implies its step's start, whose own message may have been lost.
         During(Ready, Running, Rollback,
             When(OpProgressed).ThenAsync(RecordProgressAsync),
-            When(StepRunEnded).ThenAsync(FinishStepAsync),
+            When(StepRunEnded).ThenAsync(c => FinishStepAsync(c, c.Message)),
             When(StepRunLost).ThenAsync(AbandonAsync));
 
         DuringAny(
             When(Opened).ThenAsync(AcknowledgeRepeatedOpenAsync),
             When(TriggerFired).ThenAsync(OnTriggerAsync),
+            When(RecoveryRequested).ThenAsync(RecoverAsync),
             When(ApproveRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Approve, ApproveAsync)),
             When(RejectRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reject, RejectJobAsync)),
             When(RescheduleRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reschedule, RescheduleAsync)),
@@ -115,6 +118,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     public Event<StepRunFinished> StepRunEnded { get; private set; } = null!;
     public Event<StepRunAbandoned> StepRunLost { get; private set; } = null!;
     public Event<JobTriggerFired> TriggerFired { get; private set; } = null!;
+    public Event<RecoverJob> RecoveryRequested { get; private set; } = null!;
     public Event<ApproveJob> ApproveRequested { get; private set; } = null!;
     public Event<RejectJob> RejectRequested { get; private set; } = null!;
     public Event<RescheduleJob> RescheduleRequested { get; private set; } = null!;

@@ -157,13 +157,18 @@ public sealed class PipelineBuilder
 /// <summary>
 /// Stands in for the step workers: tells the saga it started the step like they do, then reports every op from the step run's
 /// first op. Ops named "failing…" fail, "trap…" fail into a trap (onError trap), "hold…" never end (the job stays
-/// Running, or in Rollback).
+/// Running, or in Rollback); a step whose first op is named "lost…" never reaches a worker (a lost dispatch).
 /// </summary>
 public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
 {
+    // The first dispatch of a "lost…" step run is dropped; a second one (a re-drive) is run.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> Dropped = new();
+
     public async Task Consume(ConsumeContext<RunJobStep> context)
     {
         var step = context.Message;
+        if (step.Ops[step.FirstOp].Name.StartsWith("lost", StringComparison.Ordinal) && Dropped.TryAdd(step.StepRunId, 0))
+            return;
         await context.Publish(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
 
         var now = clock.GetUtcNow();

@@ -21,7 +21,7 @@ public sealed class AbendDetector(
     TimeProvider time,
     IOptions<AbendOptions> options,
     IOptions<ExecutionOptions> execution,
-    ILogger<AbendDetector> logger) : BackgroundService
+    ILogger<AbendDetector> logger) : PeriodicSweep(time, logger)
 {
     // A report that cannot get out in time is rolled back and tried again on a later sweep.
     static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
@@ -37,10 +37,12 @@ public sealed class AbendDetector(
     /// <summary>True once the detector has watched the leases for a whole threshold: expiries are judged.</summary>
     public bool Judging { get; private set; }
 
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
     /// <summary>One sweep; returns how many step runs it reported.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        if (watchingSince is not null && time.GetElapsedTime(lastContact) > LongestGap)
+        if (watchingSince is not null && Time.GetElapsedTime(lastContact) > LongestGap)
             Lose("the last sweep was too long ago");
         LeaseSweep sweep;
         try
@@ -57,7 +59,7 @@ public sealed class AbendDetector(
             Lose("the sweep stalled");
             return 0;
         }
-        lastContact = time.GetTimestamp();
+        lastContact = Time.GetTimestamp();
         watchingSince ??= sweep.Began;
         Judging = sweep.Began - watchingSince >= options.Value.Threshold;
         return sweep.Reported;
@@ -66,37 +68,10 @@ public sealed class AbendDetector(
     void Lose(string why)
     {
         if (watchingSince is not null)
-            logger.LogWarning("Abend detector lost sight of the leases ({Why}); it judges none until it watched them for {Threshold}",
+            Logger.LogWarning("Abend detector lost sight of the leases ({Why}); it judges none until it watched them for {Threshold}",
                 why, options.Value.Threshold);
         watchingSince = null;
         Judging = false;
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-                await SweepSafelyAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            logger.LogDebug("Abend detector stopped");
-        }
-    }
-
-    async Task SweepSafelyAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await SweepAsync(stoppingToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            // The marks were rolled back: the next sweep finds the same step runs.
-            logger.LogWarning(e, "Abend sweep failed; retrying in {SweepInterval}", options.Value.SweepInterval);
-        }
     }
 
     async Task ReportAsync(IReadOnlyList<AbandonedStepRun> abandoned)
@@ -104,7 +79,7 @@ public sealed class AbendDetector(
         using var timeout = new CancellationTokenSource(PublishTimeout);
         foreach (var run in abandoned)
         {
-            logger.LogWarning("Step run {StepRunId} of job {JobId} abandoned: worker {Worker} last renewed its lease at {LastHeartbeatAt:O}{Released}",
+            Logger.LogWarning("Step run {StepRunId} of job {JobId} abandoned: worker {Worker} last renewed its lease at {LastHeartbeatAt:O}{Released}",
                 run.StepRunId, run.JobId, run.Worker, run.LastHeartbeatAt, run.Released ? " and released it" : "");
             await bus.Publish(new StepRunAbandoned
             {
