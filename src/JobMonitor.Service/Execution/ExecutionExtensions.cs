@@ -77,13 +77,6 @@ public static class ExecutionExtensions
     {
         bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>().ExcludeFromConfigureEndpoints();
         bus.AddLivenessConsumers();
-        // Every instance hears every agent message on a queue of its own (deleted when the bus stops); one at a time,
-        // so that an agent's log lines keep their order and come before its completion.
-        bus.AddConsumer<AgentOpListener>().Endpoint(e =>
-        {
-            e.Temporary = true;
-            e.InstanceId = NewId.NextGuid().ToString("N");
-            e.ConcurrentMessageLimit = 1;
-        });
+        bus.AddConsumer<AgentOpListener>().ExcludeFromConfigureEndpoints();
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using JobMonitor.Service.Telemetry;
+using JobMonitor.Service.Execution.Dispatch;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -88,13 +89,31 @@ public sealed class StepRunner(
         }
     }
 
-    /// <summary>The run-job-step endpoint starts with the bus started, and belongs to this runner.</summary>
+    /// <summary>
+    /// The worker's endpoints start with the bus started: the agents' answers first, then run-job-step, which belongs
+    /// to this runner. Every worker hears every agent message on a durable queue of its own, so that an answer sent
+    /// while the broker restarts is kept; the queue goes away an hour after its worker (<c>x-expires</c>). One message
+    /// at a time, so that an agent's log lines keep their order and come before its completion.
+    /// </summary>
     public Task StartedAsync(CancellationToken cancellationToken)
     {
+        endpoints.ConnectReceiveEndpoint(AgentAnswersQueue(Worker), (context, endpointConfigurator) =>
+        {
+            endpointConfigurator.ConcurrentMessageLimit = 1;
+            if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+                rabbit.QueueExpiration = AgentAnswersExpiry;
+            endpointConfigurator.ConfigureConsumer<AgentOpListener>(context);
+        });
         endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
             (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
         return Task.CompletedTask;
     }
+
+    static readonly TimeSpan AgentAnswersExpiry = TimeSpan.FromHours(1);
+
+    /// <summary>agent-answers-&lt;worker&gt;, the worker name reduced to the characters a queue name takes everywhere.</summary>
+    public static string AgentAnswersQueue(string worker) =>
+        "agent-answers-" + new string([.. worker.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]);
 
     /// <summary>
     /// Runs before the bus stops: takes no new step (the endpoint stops, deliveries waiting for a slot go back to the
