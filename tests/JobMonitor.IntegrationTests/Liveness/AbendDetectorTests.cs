@@ -1,9 +1,6 @@
 using JobMonitor.IntegrationTests.Persistence;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Liveness;
-using MassTransit;
-using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -11,28 +8,12 @@ using Npgsql;
 namespace JobMonitor.IntegrationTests.Liveness;
 
 /// <summary>The detector's sweep on a real database; what it publishes is seen on MassTransit's test harness.</summary>
-public sealed class AbendDetectorTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>, IAsyncLifetime
+public sealed class AbendDetectorTests(MigratedDatabase database) : SweepTestBase(database), IClassFixture<MigratedDatabase>
 {
     // Short, so that a detector has watched the leases long enough within a test; the rule is the same at 12 s.
     static readonly TimeSpan Threshold = TimeSpan.FromSeconds(2);
     static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(200);
     static readonly TimeSpan Sweep = TimeSpan.FromMilliseconds(200);
-
-    ServiceProvider? provider;
-    ITestHarness Harness => provider!.GetRequiredService<ITestHarness>();
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        provider = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
-        await Harness.Start();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (provider is not null)
-            await provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_step_run_whose_lease_expired_is_reported_once()
@@ -93,7 +74,7 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : IClassFixtur
         var (jobId, stepRunId) = await ArrangeAsync("Running", heartbeatAge: TimeSpan.Zero);
 
         // A transaction locks the leases, as a stalled database would: neither a renewal nor the sweep gets through.
-        var source = await database.DataSourceAsync();
+        var source = await DataSourceAsync();
         await using (var connection = await source.OpenConnectionAsync(Ct))
         await using (var stall = await connection.BeginTransactionAsync(Ct))
         {
@@ -182,11 +163,10 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : IClassFixtur
         Assert.Empty(AbandonedReports(jobId));
     }
 
-    List<StepRunAbandoned> AbandonedReports(Guid jobId) =>
-        [.. Harness.Published.Select<StepRunAbandoned>().Select(p => p.Context.Message).Where(m => m.JobId == jobId)];
+    List<StepRunAbandoned> AbandonedReports(Guid jobId) => PublishedFor<StepRunAbandoned>(jobId, m => m.JobId);
 
     async Task<AbendDetector> DetectorAsync() => new(
-        new AbandonedStepRuns(await database.DataSourceAsync()),
+        new AbandonedStepRuns(await DataSourceAsync()),
         Harness.Bus,
         TimeProvider.System,
         Options.Create(new AbendOptions { Threshold = Threshold, SweepInterval = Sweep }),
@@ -208,21 +188,15 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : IClassFixtur
     /// <summary>A job whose current step run is leased by a worker that last renewed it <paramref name="heartbeatAge"/> ago.</summary>
     async Task<(Guid JobId, Guid StepRunId)> ArrangeAsync(string status, TimeSpan heartbeatAge)
     {
-        var jobId = Guid.NewGuid();
         var stepRunId = Guid.NewGuid();
+        var jobId = await JobAsync(status, "Pre", stepRunId, TimeSpan.Zero);
         const string sql = """
-            INSERT INTO jobmonitor.jobs (id, version, status, step, key, name, project, environment, type,
-                                         scheduled_at, max_start_at, created_at, updated_at, step_run_id, data)
-            VALUES (@job, 3, @status, 'Pre', @key, 'test', 'shop', 'TEST', 'Normal',
-                    now(), now() + interval '1 hour', now(), now(), @run, '{}');
             INSERT INTO jobmonitor.step_runs (step_run_id, job_id, worker, claimed_at, heartbeat_at)
             VALUES (@run, @job, 'dead-worker', clock_timestamp() - @age, clock_timestamp() - @age);
             """;
-        await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
+        await using var command = (await DataSourceAsync()).CreateCommand(sql);
         command.Parameters.AddWithValue("job", jobId);
         command.Parameters.AddWithValue("run", stepRunId);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("key", $"N.TEST-{jobId:N}");
         command.Parameters.AddWithValue("age", heartbeatAge);
         await command.ExecuteNonQueryAsync(Ct);
         return (jobId, stepRunId);
@@ -230,14 +204,14 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : IClassFixtur
 
     async Task ExecuteAsync(string sql, Guid id)
     {
-        await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
+        await using var command = (await DataSourceAsync()).CreateCommand(sql);
         command.Parameters.AddWithValue("id", id);
         await command.ExecuteNonQueryAsync(Ct);
     }
 
     async Task<T> ScalarAsync<T>(string sql, Guid id)
     {
-        await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
+        await using var command = (await DataSourceAsync()).CreateCommand(sql);
         command.Parameters.AddWithValue("id", id);
         return (T)(await command.ExecuteScalarAsync(Ct))!;
     }

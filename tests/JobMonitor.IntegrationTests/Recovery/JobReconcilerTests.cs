@@ -1,35 +1,17 @@
+using JobMonitor.IntegrationTests.Liveness;
 using JobMonitor.IntegrationTests.Persistence;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Recovery;
-using MassTransit;
-using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.IntegrationTests.Recovery;
 
 /// <summary>The reconciler's sweep on a real database; the re-drives it publishes are seen on MassTransit's test harness.</summary>
-public sealed class JobReconcilerTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>, IAsyncLifetime
+public sealed class JobReconcilerTests(MigratedDatabase database) : SweepTestBase(database), IClassFixture<MigratedDatabase>
 {
     static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
     static readonly TimeSpan Overdue = TimeSpan.FromMinutes(2);
-
-    ServiceProvider? provider;
-    ITestHarness Harness => provider!.GetRequiredService<ITestHarness>();
-    static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        provider = new ServiceCollection().AddMassTransitTestHarness().BuildServiceProvider(true);
-        await Harness.Start();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (provider is not null)
-            await provider.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_step_dispatched_and_never_leased_past_the_grace_is_re_driven_once_however_many_instances_sweep()
@@ -94,36 +76,20 @@ public sealed class JobReconcilerTests(MigratedDatabase database) : IClassFixtur
         Assert.Empty(Redrives(finishing));
     }
 
-    List<RecoverJob> Redrives(Guid jobId) =>
-        [.. Harness.Published.Select<RecoverJob>().Select(p => p.Context.Message).Where(m => m.JobId == jobId)];
+    List<RecoverJob> Redrives(Guid jobId) => PublishedFor<RecoverJob>(jobId, m => m.JobId);
 
     async Task<JobReconciler> ReconcilerAsync() => new(
-        new OverdueJobs(await database.DataSourceAsync()),
+        new OverdueJobs(await DataSourceAsync()),
         Harness.Bus,
         TimeProvider.System,
         Options.Create(new ReconcilerOptions { Grace = Grace }),
         NullLogger<JobReconciler>.Instance);
 
-    /// <summary>A job last moved <paramref name="updatedAgo"/> ago, scheduled then, with a current step run unless <paramref name="current"/> is false.</summary>
+    /// <summary>A job last moved <paramref name="updatedAgo"/> ago, with a current step run unless <paramref name="current"/> is false.</summary>
     async Task<(Guid JobId, Guid StepRunId)> JobAsync(string status, string step, TimeSpan updatedAgo, bool current = true)
     {
-        var jobId = Guid.NewGuid();
         var stepRunId = Guid.NewGuid();
-        const string sql = """
-            INSERT INTO jobmonitor.jobs (id, version, status, step, key, name, project, environment, type,
-                                         scheduled_at, max_start_at, created_at, updated_at, step_run_id, data)
-            VALUES (@job, 3, @status, @step, @key, 'test', 'shop', 'TEST', 'Normal',
-                    now() - @ago, now() + interval '1 hour', now() - @ago, now() - @ago, @run, '{}')
-            """;
-        await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
-        command.Parameters.AddWithValue("job", jobId);
-        command.Parameters.AddWithValue("run", current ? stepRunId : DBNull.Value);
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("step", step);
-        command.Parameters.AddWithValue("key", $"N.TEST-{jobId:N}");
-        command.Parameters.AddWithValue("ago", updatedAgo);
-        await command.ExecuteNonQueryAsync(Ct);
-        return (jobId, stepRunId);
+        return (await JobAsync(status, step, current ? stepRunId : null, updatedAgo), stepRunId);
     }
 
     async Task LeaseAsync(Guid stepRunId, Guid jobId, TimeSpan? finishedAgo, StepRunFinished? result)
@@ -132,7 +98,7 @@ public sealed class JobReconcilerTests(MigratedDatabase database) : IClassFixtur
             INSERT INTO jobmonitor.step_runs (step_run_id, job_id, worker, claimed_at, heartbeat_at, finished_at, result)
             VALUES (@run, @job, 'w1', now() - interval '5 minutes', now(), now() - @finished_ago, @result::jsonb)
             """;
-        await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
+        await using var command = (await DataSourceAsync()).CreateCommand(sql);
         command.Parameters.AddWithValue("run", stepRunId);
         command.Parameters.AddWithValue("job", jobId);
         command.Parameters.Add(new Npgsql.NpgsqlParameter("finished_ago", NpgsqlTypes.NpgsqlDbType.Interval) { Value = (object?)finishedAgo ?? DBNull.Value });
