@@ -37,7 +37,9 @@ public sealed class StepRunExecutor(
     {
         // Current for the whole step run, so the reports published at its end continue the job's trace.
         using var span = JobTracing.StartStep(step, labels);
-        var started = PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker }, "start");
+        // A RUN's start overtakes other jobs' traffic in the saga's queue, as its dispatch did in the workers'.
+        var started = PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker }, "start",
+            timed: step.Step == JobStep.Run);
 
         StepEnd end;
         var clock = Stopwatch.StartNew();
@@ -245,12 +247,16 @@ public sealed class StepRunExecutor(
         }, what, step, giveUp);
 
     /// <summary>False when the broker did not take the message in time.</summary>
-    async Task<bool> PublishAsync<T>(T message, string what) where T : class
+    async Task<bool> PublishAsync<T>(T message, string what, bool timed = false) where T : class
     {
         using var timeout = new CancellationTokenSource(PublishTimeout);
         try
         {
-            await bus.Publish(message, timeout.Token);
+            await bus.Publish(message, publish =>
+            {
+                if (timed)
+                    publish.TrySetPriority(MessagePriorities.Timed);
+            }, timeout.Token);
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
