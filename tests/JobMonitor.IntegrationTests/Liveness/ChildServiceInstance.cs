@@ -100,7 +100,8 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
                 return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            // A child still starting on a busy machine may not answer within the client's time-out: not ready yet.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }
