@@ -77,7 +77,9 @@ public sealed class MonitorTests(BrowserHost host)
         });
 
         Assert.StartsWith("accepted", result, StringComparison.Ordinal);
-        await page.GotoAsync($"/monitor/job.html?id={jobId}");
+        var key = await page.Row(jobId).GetAttributeAsync("data-key");
+        await page.Row(jobId).Locator("a.key").ClickAsync();
+        await Expect(page).ToHaveURLAsync($"{host.Service.Address}monitor/job.html?job={key}");
         await Expect(page.Locator("#fields")).ToContainTextAsync("Execution2", new() { Timeout = 30_000 });
         await Expect(page.Locator("#status .status")).ToHaveTextAsync("Finished", new() { Timeout = 45_000 });
     }

@@ -3,6 +3,7 @@ using JobMonitor.Service.Execution.Dispatch;
 using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Execution.Recovery;
+using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,13 @@ public static class ExecutionExtensions
             .Validate(o => o.DrainTimeout >= TimeSpan.Zero, "Execution:DrainTimeout must not be negative")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Execution:WorkerName must not be empty")
             .Validate(o => o.Scripts.Values.All(s => !string.IsNullOrWhiteSpace(s.Path)), "Every Execution:Scripts:<name> needs a Path")
+            .Validate(o => o.Scripts.Values.All(s => ScopesParse(s.Scopes)), "Every Execution:Scripts:<name>:Scopes entry must be project/environment")
+            .Validate(o => o.Scripts.Values.All(s => s.AllowedEnv.All(e => e == "*" || !ScriptEnvironment.IsDenied(e.TrimEnd('*')))),
+                "Execution:Scripts:<name>:AllowedEnv names a variable that a job may never set (loader, shell or interpreter start-up)")
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServiceSecrets>();
         builder.Services.AddSingleton<ExecutionLedger>();
         builder.Services.AddSingleton<IOpKind, LogOpKind>();
         builder.Services.AddSingleton<IOpKind, DelayOpKind>();
@@ -52,8 +57,11 @@ public static class ExecutionExtensions
     {
         builder.Services.AddOptions<HttpOpOptions>()
             .BindConfiguration(HttpOpOptions.Section)
-            .Validate(o => o.AllowedBaseUrls.All(u => UrlAllowList.TryParseBase(u, out _)),
-                "Every Execution:Http:AllowedBaseUrls entry must be an absolute http(s) URL without user info, query or fragment")
+            .Validate(o => o.AllowedBaseUrls.Concat(o.ScopedBaseUrls.Select(s => s.Url)).All(u => UrlAllowList.TryParseBase(u, out _)),
+                "Every Execution:Http:AllowedBaseUrls and ScopedBaseUrls entry must be an absolute http(s) URL without user info, query or fragment")
+            .Validate(o => o.ScopedBaseUrls.All(s => s.Scopes.Count > 0 && ScopesParse(s.Scopes)),
+                "Every Execution:Http:ScopedBaseUrls entry needs Scopes of the form project/environment")
+            .Validate(o => o.MaxResponseBytes >= 0, "Execution:Http:MaxResponseBytes must not be negative")
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Execution:Http:DefaultTimeout must be positive")
             .ValidateOnStart();
         builder.Services.AddHttpClient(HttpOpOptions.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -67,9 +75,23 @@ public static class ExecutionExtensions
         builder.Services.AddOptions<DispatchOptions>()
             .BindConfiguration(DispatchOptions.Section)
             .Validate(o => o.DefaultTimeout > TimeSpan.Zero, "Execution:Dispatch:DefaultTimeout must be positive")
+            .Validate(o => o.QueueScopes.Values.All(ScopesParse), "Every Execution:Dispatch:QueueScopes:<queue> entry must be project/environment")
             .ValidateOnStart();
         builder.Services.AddSingleton<PendingDispatches>();
         builder.Services.AddSingleton<IOpKind, DispatchOpKind>();
+    }
+
+    static bool ScopesParse(IEnumerable<string> scopes)
+    {
+        try
+        {
+            ScopeList.Parse(scopes);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The run-job-step consumer (its endpoint is the <see cref="StepRunner"/>'s), cancels and agent answers.</summary>

@@ -21,6 +21,16 @@ public sealed class ExecutionOptions
 
     /// <summary>The only scripts a script op may run, by name.</summary>
     public Dictionary<string, ScriptOptions> Scripts { get; set; } = [];
+
+    /// <summary>The variables every script starts with; nothing of the service's own environment is passed on.</summary>
+    public ScriptBaseEnvironment ScriptBase { get; set; } = new();
+}
+
+public sealed class ScriptBaseEnvironment
+{
+    public string Path { get; set; } = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public string Home { get; set; } = System.Environment.GetEnvironmentVariable("HOME") ?? "/";
+    public string Lang { get; set; } = "C.UTF-8";
 }
 
 public sealed class ScriptOptions
@@ -33,4 +43,13 @@ public sealed class ScriptOptions
 
     public string? WorkingDirectory { get; set; }
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Variables the configuration gives this script (never the service's own environment).</summary>
+    public Dictionary<string, string> Environment { get; set; } = [];
+
+    /// <summary>Names of the job <c>env</c> variables this script accepts; <c>PREFIX_*</c> accepts a prefix.</summary>
+    public List<string> AllowedEnv { get; set; } = [];
+
+    /// <summary><c>project/environment</c> patterns of the jobs that may run this script; empty: every job.</summary>
+    public List<string> Scopes { get; set; } = [];
 }

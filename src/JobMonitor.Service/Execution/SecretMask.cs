@@ -4,7 +4,8 @@ namespace JobMonitor.Service.Execution;
 
 /// <summary>
 /// Hides the values of an op's secret params in log text. A secret name is a param name (<c>args</c> hides every
-/// argument, <c>env</c> or <c>headers</c> every value) or the name of one env variable or header.
+/// argument, <c>env</c> or <c>headers</c> every value) or the name of one env variable or header. The service's own
+/// secrets are always hidden.
 /// </summary>
 public sealed class SecretMask
 {
@@ -20,14 +21,13 @@ public sealed class SecretMask
 
     public bool IsEmpty => values.Length == 0;
 
-    public static SecretMask For(OpParams parameters, IReadOnlyList<string> secretNames)
+    /// <summary>The op's secret params, and the service's own secrets (<see cref="ServiceSecrets"/>).</summary>
+    public static SecretMask For(OpParams parameters, IReadOnlyList<string> secretNames, ServiceSecrets service)
     {
-        if (secretNames.Count == 0)
-            return None;
-        var found = new List<string>();
+        var found = new List<string>(service.Values);
         foreach (var name in secretNames)
             found.AddRange(ValuesNamed(parameters, name));
-        return new SecretMask(found);
+        return found.Count == 0 ? None : new SecretMask(found);
     }
 
     public string Apply(string text)

@@ -22,6 +22,7 @@ public sealed class StepRunExecutor(
     IBus bus,
     TimeProvider time,
     IOptions<ExecutionOptions> options,
+    ServiceSecrets serviceSecrets,
     ILogger<StepRunExecutor> logger)
 {
     // A report waits this long for the broker; the result is tried a few times, then left to the reconciler.
@@ -50,7 +51,7 @@ public sealed class StepRunExecutor(
             var heartbeat = RenewLeaseAsync(step, handle, heartbeatStop.Token);
             try
             {
-                end = await RunOpsAsync(step, log, handle, giveUp);
+                end = await RunOpsAsync(step, labels, log, handle, giveUp);
             }
             catch (Exception e) when (!giveUp.IsCancellationRequested)
             {
@@ -91,7 +92,7 @@ public sealed class StepRunExecutor(
                 + "it is stored and the reconciler sends it if this worker cannot", step.StepRunId, step.JobKey, attempt, ResultAttempts);
     }
 
-    async Task<StepEnd> RunOpsAsync(RunJobStep step, StepLog log, StepRunHandle handle, CancellationToken giveUp)
+    async Task<StepEnd> RunOpsAsync(RunJobStep step, JobLabels labels, StepLog log, StepRunHandle handle, CancellationToken giveUp)
     {
         var results = new List<OpResult>();
         // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
@@ -113,7 +114,7 @@ public sealed class StepRunExecutor(
                 return new StepEnd(false, results, null);
             }
 
-            var result = await RunOpAsync(step, index, op, startedAt, log, handle);
+            var result = await RunOpAsync(step, labels, index, op, startedAt, log, handle);
             results.Add(result);
 
             // The step's last op is recorded with the step's result, in one transaction.
@@ -130,9 +131,10 @@ public sealed class StepRunExecutor(
         return new StepEnd(true, results, null);
     }
 
-    async Task<OpResult> RunOpAsync(RunJobStep step, int index, OpDefinition op, DateTimeOffset startedAt, StepLog log, StepRunHandle handle)
+    async Task<OpResult> RunOpAsync(
+        RunJobStep step, JobLabels labels, int index, OpDefinition op, DateTimeOffset startedAt, StepLog log, StepRunHandle handle)
     {
-        var mask = SecretMask.For(op.Params, op.Secret);
+        var mask = SecretMask.For(op.Params, op.Secret, serviceSecrets);
         var opLog = log.ForOp(op.Name, mask);
         opLog.Write(LogLevels.Info, $"op {op.Name} started");
         var execution = new OpExecution
@@ -144,6 +146,7 @@ public sealed class StepRunExecutor(
             Step = step.Step,
             Index = index,
             Op = op,
+            Labels = labels,
             Log = opLog,
         };
         using var span = JobTracing.StartOp(execution);

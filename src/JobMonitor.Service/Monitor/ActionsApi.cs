@@ -28,7 +28,7 @@ public static class ActionsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         jobs.MapPost("/", CreateAsync).WithMetadata(new RequestSizeLimitAttribute(CreateBodyLimit));
 
-        var job = jobs.MapGroup("/{id:guid}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
+        var job = jobs.MapGroup("/{id}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
         job.MapPost("/rerun", RerunAsync);
         job.MapPost("/reschedule", RescheduleAsync);
         job.MapPost("/cancel", Act(JobCommandRules.Cancel, () => new CancelJob()));
@@ -66,17 +66,17 @@ public static class ActionsApi
     }
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RerunAsync(
-        Guid id, RerunRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
+        JobRef id, RerunRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
         sender.SendAsync(http, id, JobCommandRules.Rerun, body, ActionValidation.Rerun(body, options.Value.Limits),
             new RerunJob { Step = JobSteps.FromWire(body.Step)?.Wire(), RunNow = body.RunNow });
 
     public static Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> RescheduleAsync(
-        Guid id, RescheduleRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
+        JobRef id, RescheduleRequest body, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
         sender.SendAsync(http, id, JobCommandRules.Reschedule, body, ActionValidation.Reschedule(body, options.Value.Limits),
             new RescheduleJob { ScheduledAt = body.ScheduledAt, MaxStartAt = body.MaxStartAt });
 
     /// <summary>An action whose body is at most a comment (and may be absent).</summary>
-    static Func<Guid, ActionRequest?, HttpContext, JobCommandSender, IOptions<JobOptions>, Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>>> Act(
+    static Func<JobRef, ActionRequest?, HttpContext, JobCommandSender, IOptions<JobOptions>, Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>>> Act(
         string action, Func<JobCommand> command, Func<IActionRequest, JobLimits, FieldErrors>? validate = null) =>
         (id, body, http, sender, options) =>
         {

@@ -20,14 +20,14 @@ public sealed class JobCommandSender(
     JobReadStore jobs, CommandStatusStore statuses, IPublishEndpoint publish, ILogger<JobCommandSender> logger)
 {
     public async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> SendAsync(
-        HttpContext http, Guid jobId, string action, IActionRequest body, FieldErrors errors, JobCommand command)
+        HttpContext http, JobRef jobRef, string action, IActionRequest body, FieldErrors errors, JobCommand command)
     {
         if (errors.Any)
             return errors.ToProblem();
         var caller = http.Caller();
-        var job = await jobs.GetVisibleAsync(jobId, caller, http.RequestAborted);
+        var job = await jobs.GetVisibleAsync(jobRef, caller, http.RequestAborted);
         if (job is null)
-            return Problems.JobNotFound(jobId);
+            return Problems.JobNotFound(jobRef);
         if (!caller.MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
             return Problems.Forbidden($"{caller.Name} may not {action} job {job.Key}.");
         if (body.ExpectedVersion is { } expected && expected != job.Version)
@@ -45,7 +45,7 @@ public sealed class JobCommandSender(
                     ["allowedActions"] = JobCommandRules.AllowedFor(job),
                 });
         }
-        var stamped = command with { JobId = jobId, Comment = body.Comment, ExpectedVersion = body.ExpectedVersion };
+        var stamped = command with { JobId = job.CorrelationId, Comment = body.Comment, ExpectedVersion = body.ExpectedVersion };
         return await PublishAsync(caller, stamped, body.CommandId, job.Project, job.Environment, http.RequestAborted);
     }
 

@@ -22,11 +22,12 @@ public sealed class JobDashboard(
         """;
 
     /// <summary>The dashboard, or null when there is no such job or it is outside the caller's scopes.</summary>
-    public async Task<JobDetail?> GetAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    public async Task<JobDetail?> GetAsync(JobRef jobRef, Caller caller, CancellationToken cancellationToken)
     {
-        var job = await jobs.GetVisibleAsync(id, caller, cancellationToken);
+        var job = await jobs.GetVisibleAsync(jobRef, caller, cancellationToken);
         if (job is null)
             return null;
+        var id = job.CorrelationId;
         var approvers = JobAccess.ApproversOf(job).Distinct(StringComparer.Ordinal).ToList();
         var traceId = JobTracing.TraceIdOf(job.TraceParent);
         var trigger = await PendingTriggerAsync(id, cancellationToken);

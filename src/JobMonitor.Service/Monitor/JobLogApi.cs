@@ -32,22 +32,22 @@ public static class JobLogApi
     public static void MapJobLogApi(this IEndpointRouteBuilder app)
     {
         var log = app.MapGroup("/api/jobs").WithTags("Log");
-        log.MapPost("/{id:guid}/log", CommentAsync)
+        log.MapPost("/{id}/log", CommentAsync)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        log.MapGet("/{id:guid}/log/{seq:long}/attachment", AttachmentAsync)
+        log.MapGet("/{id}/log/{seq:long}/attachment", AttachmentAsync)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     /// <summary>The whole text of a line that was cut (<see cref="JobLogRecord.HasAttachment" />), as a text file.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AttachmentAsync(
-        Guid id, long seq, HttpContext http, JobReadStore jobs, JobLogStore log)
+        JobRef id, long seq, HttpContext http, JobReadStore jobs, JobLogStore log)
     {
         var job = await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted);
         if (job is null)
             return Problems.JobNotFound(id);
-        var attachment = await log.ReadAttachmentAsync(id, seq, http.RequestAborted);
+        var attachment = await log.ReadAttachmentAsync(job.CorrelationId, seq, http.RequestAborted);
         if (attachment is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Attachment not found",
                 detail: $"Line {seq} of job {job.Key} has no attachment.");
@@ -60,7 +60,7 @@ public static class JobLogApi
     /// <c>Last-Event-ID</c> a reconnecting client sends) on, then new lines as they are written, until the client goes.
     /// </summary>
     public static async Task<Results<Ok<JobLogPage>, ServerSentEventsResult<JobLogRecord>, ProblemHttpResult>> ReadAsync(
-        HttpContext http, JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, int? exec, string? step,
+        HttpContext http, JobReadStore jobs, JobLogStore log, JobRef id, long? after, int? limit, int? exec, string? step,
         string? op, string? level)
     {
         var errors = new FieldErrors().MaxLength("op", op, MaxOpLength);
@@ -79,7 +79,8 @@ public static class JobLogApi
         if (errors.Any)
             return errors.ToProblem();
 
-        if (await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted) is null)
+        var job = await jobs.GetVisibleAsync(id, http.Caller(), http.RequestAborted);
+        if (job is null)
             return Problems.JobNotFound(id);
 
         var filter = new JobLogFilter(exec, stepName, op, levelName);
@@ -87,10 +88,10 @@ public static class JobLogApi
         {
             var from = long.TryParse(http.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
                 ? last : after ?? 0;
-            return EventStreams.Open(http.Response, FollowAsync(log, id, filter, from, http.RequestAborted));
+            return EventStreams.Open(http.Response, FollowAsync(log, job.CorrelationId, filter, from, http.RequestAborted));
         }
         var take = limit ?? DefaultPage;
-        var lines = await log.ReadAsync(id, filter, after ?? 0, take, http.RequestAborted);
+        var lines = await log.ReadAsync(job.CorrelationId, filter, after ?? 0, take, http.RequestAborted);
         return TypedResults.Ok(new JobLogPage(lines, lines.Count == take ? lines[^1].Seq : null));
     }
 
@@ -99,7 +100,7 @@ public static class JobLogApi
     /// of its approvers): a read-only viewer cannot write into a job's log.
     /// </summary>
     public static async Task<Results<Created<JobLogRecord>, ProblemHttpResult>> CommentAsync(
-        Guid id, CommentRequest body, HttpContext http, JobReadStore jobs, JobLogStore log, IOptions<JobOptions> options,
+        JobRef id, CommentRequest body, HttpContext http, JobReadStore jobs, JobLogStore log, IOptions<JobOptions> options,
         TimeProvider clock)
     {
         var errors = new FieldErrors().MaxLength("text", body.Text, options.Value.Limits.TextLength);
@@ -115,9 +116,9 @@ public static class JobLogApi
         if (!JobCommandRules.All.Any(c => caller.MayAct(c, job.Project, job.Environment, approvers)))
             return Problems.Forbidden($"{caller.Name} may view job {job.Key} but not act on it, nor comment.");
 
-        var line = await log.AppendCommentAsync(id, job.Exec, job.Step.Wire(), caller.Name, body.Text!,
+        var line = await log.AppendCommentAsync(job.CorrelationId, job.Exec, job.Step.Wire(), caller.Name, body.Text!,
             JobTracing.TraceIdOf(job.TraceParent), clock.GetUtcNow(), http.RequestAborted);
-        return TypedResults.Created($"/api/jobs/{id}/log?after={line.Seq - 1}&limit=1", line);
+        return TypedResults.Created($"/api/jobs/{job.CorrelationId}/log?after={line.Seq - 1}&limit=1", line);
     }
 
     static async IAsyncEnumerable<SseItem<JobLogRecord>> FollowAsync(

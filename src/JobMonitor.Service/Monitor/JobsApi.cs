@@ -12,8 +12,8 @@ public static class JobsApi
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapGet("/", ListJobs);
-        api.MapGet("/{id:guid}", GetJob);
-        api.MapGet("/{id:guid}/log", GetLog);
+        api.MapGet("/{id}", GetJob);
+        api.MapGet("/{id}/log", GetLog);
         return api;
     }
 
@@ -40,9 +40,9 @@ public static class JobsApi
             JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
     }
 
-    /// <summary>The job dashboard; 404 when the job is outside the caller's scopes.</summary>
+    /// <summary>The job dashboard, by id or key; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(
-        Guid id, HttpContext http, JobDashboard dashboard)
+        JobRef id, HttpContext http, JobDashboard dashboard)
     {
         var job = await dashboard.GetAsync(id, http.Caller(), http.RequestAborted);
         return job is null ? Problems.JobNotFound(id) : TypedResults.Ok(job);
@@ -50,7 +50,7 @@ public static class JobsApi
 
     /// <summary>See <see cref="JobLogApi.ReadAsync" />: pages, or a live follow with <c>Accept: text/event-stream</c>.</summary>
     public static Task<Results<Ok<JobLogPage>, ServerSentEventsResult<JobLogRecord>, ProblemHttpResult>> GetLog(
-        HttpContext http, JobReadStore jobs, JobLogStore log, Guid id, long? after, int? limit, int? exec, string? step,
+        HttpContext http, JobReadStore jobs, JobLogStore log, JobRef id, long? after, int? limit, int? exec, string? step,
         string? op, string? level) =>
         JobLogApi.ReadAsync(http, jobs, log, id, after, limit, exec, step, op, level);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JobMonitor.Service.Contract;
 using JobMonitor.Service.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,6 +14,7 @@ public static class MonitorExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<AsyncApiDocument>();
         builder.Services.AddSingleton<CommandStatusStore>();
         builder.Services.AddOptions<CommandStatusOptions>().BindConfiguration(CommandStatusOptions.Section)
             .Validate(o => o.Retention > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero,
@@ -54,6 +56,7 @@ public static class MonitorExtensions
             app.MapEventsApi();
             // Behind the fallback policy like the rest: the document tells what the API is, to those let in.
             app.MapOpenApi();
+            app.MapAsyncApi();
             app.MapCommandsApi();
         }
     }

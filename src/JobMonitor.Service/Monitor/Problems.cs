@@ -14,8 +14,8 @@ public static class Problems
         Invalid(new Dictionary<string, string[]> { [field] = [message] });
 
     /// <summary>Also the answer for a job outside the caller's scopes: for them it does not exist.</summary>
-    public static ProblemHttpResult JobNotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"No job {id}.");
+    public static ProblemHttpResult JobNotFound(JobRef job) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Job not found", detail: $"No job {job}.");
 
     public static ProblemHttpResult Forbidden(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);

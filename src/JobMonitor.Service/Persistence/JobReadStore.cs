@@ -76,6 +76,19 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(JobsTable.Load);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        return await ReadStateAsync(command, cancellationToken);
+    }
+
+    /// <summary>The job with this key (as stored: upper case), or null.</summary>
+    public async Task<DeploymentJobState?> GetByKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(JobsTable.LoadByKey);
+        command.Parameters.Add(new NpgsqlParameter<string>("key", key));
+        return await ReadStateAsync(command, cancellationToken);
+    }
+
+    static async Task<DeploymentJobState?> ReadStateAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? JobsTable.ReadState(reader, 0, 1) : null;
     }

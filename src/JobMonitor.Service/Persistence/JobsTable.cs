@@ -45,6 +45,10 @@ internal static class JobsTable
         SELECT version, data FROM jobmonitor.jobs WHERE id = @id
         """;
 
+    public const string LoadByKey = """
+        SELECT version, data FROM jobmonitor.jobs WHERE key = @key
+        """;
+
     public static readonly string Insert = $"""
         INSERT INTO jobmonitor.jobs (id, version, {string.Join(", ", Written.Select(c => c.Name))})
         VALUES (@id, @version, {string.Join(", ", Written.Select(c => "@" + c.Name))})

@@ -98,6 +98,8 @@ public sealed class ExecutionHost : IAsyncLifetime
             // Through the interpreter, so the tests do not depend on the copied files keeping their executable bit.
             settings[$"Execution:Scripts:{name}:Path"] = "/bin/sh";
             settings[$"Execution:Scripts:{name}:Arguments:0"] = Path.Combine(scripts, $"{name}.sh");
+            settings[$"Execution:Scripts:{name}:AllowedEnv:0"] = "TOKEN";
+            settings[$"Execution:Scripts:{name}:AllowedEnv:1"] = "SIDE_EFFECT_FILE";
         }
         return settings;
     }

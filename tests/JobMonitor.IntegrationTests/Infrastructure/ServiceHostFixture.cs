@@ -203,7 +203,18 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         if (Directory.Exists(scripts))
         {
             foreach (var script in Directory.EnumerateFiles(scripts, "*.sh"))
-                settings[$"Execution:Scripts:{Path.GetFileNameWithoutExtension(script)}:Path"] = script;
+            {
+                var name = Path.GetFileNameWithoutExtension(script);
+                settings[$"Execution:Scripts:{name}:Path"] = script;
+                // The variables the test scripts read; a job may set no other.
+                settings[$"Execution:Scripts:{name}:AllowedEnv:0"] = "TOKEN";
+                settings[$"Execution:Scripts:{name}:AllowedEnv:1"] = "SIDE_EFFECT_FILE";
+                settings[$"Execution:Scripts:{name}:AllowedEnv:2"] = "DEPLOY_*";
+            }
+            settings["Execution:Scripts:printenv:Environment:DEPLOY_REGION"] = "eu-west";
+            // The same script kept for PROD jobs: the scope tests run it from a DEV job.
+            settings["Execution:Scripts:printenv-prod:Path"] = Path.Combine(scripts, "printenv.sh");
+            settings["Execution:Scripts:printenv-prod:Scopes:0"] = "*/PROD";
         }
         return settings;
     }

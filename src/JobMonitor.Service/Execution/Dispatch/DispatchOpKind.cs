@@ -1,6 +1,7 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,8 @@ public sealed class DispatchOpKind(IBus bus, PendingDispatches pending, TimeProv
         var queue = op.Op.Params.Queue;
         if (string.IsNullOrWhiteSpace(queue) || !Uri.TryCreate($"queue:{queue}", UriKind.Absolute, out var address))
             throw new OpFailedException($"dispatch op names no usable agent queue (params.queue '{queue}')");
+        if (options.Value.QueueScopes.TryGetValue(queue, out var scopes) && !ScopeList.Parse(scopes).Covers(op.Labels.Project, op.Labels.Environment))
+            throw new OpFailedException($"agent queue {queue} is not allowed for jobs of {op.Labels.Project}/{op.Labels.Environment} (Execution:Dispatch:QueueScopes)");
         var timeout = op.Op.Duration ?? options.Value.DefaultTimeout;
         var deadline = time.GetUtcNow() + timeout;
 

@@ -10,7 +10,7 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
 {
     const int BodyExcerpt = 500;
 
-    readonly UrlAllowList allowed = new(options.Value.AllowedBaseUrls);
+    readonly UrlAllowList allowed = UrlAllowList.From(options.Value);
 
     public OpKind Kind => OpKind.Http;
 
@@ -21,6 +21,8 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
             throw new OpFailedException($"http op has no absolute url (params.url '{p.Url}')");
         if (!allowed.Allows(url))
             throw new OpFailedException($"url {url} is not under an allowed base address (Execution:Http:AllowedBaseUrls)");
+        if (!allowed.Allows(url, op.Labels.Project, op.Labels.Environment))
+            throw new OpFailedException($"url {url} is not allowed for jobs of {op.Labels.Project}/{op.Labels.Environment} (Execution:Http:ScopedBaseUrls)");
 
         using var request = Request(url, op.Op, op.Log);
         var timeout = op.Op.Duration ?? options.Value.DefaultTimeout;
@@ -38,7 +40,7 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
             op.Log.Write(LogLevels.Info, $"{status} {response.ReasonPhrase}");
             if (!IsExpected(status, p.ExpectedStatus))
             {
-                var body = await ExcerptAsync(response, stop.Token);
+                var body = await ExcerptAsync(response, options.Value.MaxResponseBytes, stop.Token);
                 if (body.Length > 0)
                     op.Log.Write(LogLevels.Warn, body);
                 throw new OpFailedException($"{request.Method} {url} answered {status} where {Expected(p.ExpectedStatus)} was expected");
@@ -63,6 +65,8 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
             request.Content = new StringContent(p.Body, Encoding.UTF8);
         foreach (var (name, value) in p.Headers ?? new Dictionary<string, string>())
         {
+            if (HttpOpHeaders.IsForbidden(name))
+                throw new OpFailedException($"header {name} may not be set by a job");
             if (request.Headers.TryAddWithoutValidation(name, value))
                 continue;
             // Content headers (Content-Type…) describe the body; without one they describe nothing.
@@ -85,9 +89,15 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
 
     static string Expected(int? expected) => expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "2xx";
 
-    static async Task<string> ExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The head of the body, reading at most <paramref name="maxBytes"/>: a job cannot make the worker hold a huge answer.</summary>
+    static async Task<string> ExcerptAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[Math.Max(maxBytes, 0)];
+        var read = 0;
+        while (read < buffer.Length && await stream.ReadAsync(buffer.AsMemory(read), cancellationToken) is var n and > 0)
+            read += n;
+        var body = Encoding.UTF8.GetString(buffer, 0, read);
         return body.Length <= BodyExcerpt ? body : body[..BodyExcerpt] + "…";
     }
 }

@@ -1,4 +1,5 @@
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Telemetry;
 
 namespace JobMonitor.Service.Execution.Ops;
 
@@ -22,6 +23,9 @@ public sealed record OpExecution
     public required JobStep Step { get; init; }
     public required int Index { get; init; }
     public required OpDefinition Op { get; init; }
+
+    /// <summary>The job's project and environment (its scope).</summary>
+    public required JobLabels Labels { get; init; }
 
     /// <summary>Lines for the job log, attributed to this op, secrets masked.</summary>
     public required IOpLog Log { get; init; }

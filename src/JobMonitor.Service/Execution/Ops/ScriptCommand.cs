@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Security;
 
 namespace JobMonitor.Service.Execution.Ops;
 
@@ -8,13 +9,16 @@ namespace JobMonitor.Service.Execution.Ops;
 public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, TimeSpan Timeout)
 {
     /// <summary>Fails the op (not the worker) when the script is not configured: a message may only name a script.</summary>
-    public static ScriptCommand Create(OpDefinition op, ExecutionOptions options)
+    public static ScriptCommand Create(OpDefinition op, ExecutionOptions options, ScriptIdentity identity)
     {
         var name = op.Params.Script;
         if (string.IsNullOrWhiteSpace(name))
             throw new OpFailedException("script op names no script (params.script)");
         if (!options.Scripts.TryGetValue(name, out var script) || string.IsNullOrWhiteSpace(script.Path))
             throw new OpFailedException($"script '{name}' is not configured on worker {options.WorkerName} (Execution:Scripts:{name}:Path)");
+        // CHECK refused it at create; the configuration may have narrowed the script's scopes since.
+        if (!ScopeList.Parse(script.Scopes).Covers(identity.Project, identity.Environment))
+            throw new OpFailedException($"script '{name}' is not allowed for jobs of {identity.Project}/{identity.Environment} (Execution:Scripts:{name}:Scopes)");
 
         var start = new ProcessStartInfo(script.Path)
         {
@@ -28,7 +32,9 @@ public sealed record ScriptCommand(string Name, ProcessStartInfo StartInfo, Time
         };
         foreach (var argument in script.Arguments.Concat(op.Params.Args ?? []))
             start.ArgumentList.Add(argument);
-        foreach (var (key, value) in op.Params.Env ?? new Dictionary<string, string>())
+        // ProcessStartInfo starts from a copy of the service's environment, secrets included: empty it first.
+        start.Environment.Clear();
+        foreach (var (key, value) in ScriptEnvironment.For(script, options.ScriptBase, op.Params.Env, identity))
             start.Environment[key] = value;
 
         return new ScriptCommand(name, start, op.Duration ?? script.Timeout ?? options.DefaultScriptTimeout);

@@ -14,7 +14,8 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
 
     public async Task RunAsync(OpExecution op, CancellationToken cancellationToken)
     {
-        var command = ScriptCommand.Create(op.Op, options.Value);
+        var command = ScriptCommand.Create(op.Op, options.Value, new ScriptIdentity(
+            op.JobId, op.JobKey, op.Labels.Project, op.Labels.Environment, op.Step.Wire(), op.Exec, op.Op.Name));
         cancellationToken.ThrowIfCancellationRequested();
         op.Log.Write(LogLevels.Info, $"running script '{command.Name}': {command.Describe()}");
 

@@ -1,18 +1,25 @@
+using JobMonitor.Service.Security;
+
 namespace JobMonitor.Service.Execution.Ops;
 
 /// <summary>
 /// Base URLs an http op may call under. A URL is under a base when scheme, host and port are equal and its path lies
 /// below the base path segment by segment: <c>https://a.example/api</c> allows <c>/api</c> and <c>/api/x</c>, never
-/// <c>/api2</c>, and <c>https://a.example</c> never allows <c>https://a.example.evil</c>.
+/// <c>/api2</c>, and <c>https://a.example</c> never allows <c>https://a.example.evil</c>. A base may be limited to
+/// the jobs of some scopes.
 /// </summary>
 public sealed class UrlAllowList
 {
-    readonly Uri[] bases;
+    readonly (Uri Base, ScopeList Scopes)[] bases;
 
-    public UrlAllowList(IEnumerable<string> baseUrls) =>
-        bases = [.. baseUrls.Select(u => TryParseBase(u, out var uri) ? uri : throw new ArgumentException($"'{u}' is not an absolute http(s) URL", nameof(baseUrls)))];
+    public UrlAllowList(IEnumerable<string> baseUrls, IEnumerable<ScopedBaseUrl>? scopedBaseUrls = null) =>
+        bases =
+        [
+            .. baseUrls.Select(u => (Parse(u), ScopeList.Everywhere)),
+            .. (scopedBaseUrls ?? []).Select(s => (Parse(s.Url), ScopeList.Parse(s.Scopes))),
+        ];
 
-    public IReadOnlyList<Uri> Bases => bases;
+    public static UrlAllowList From(HttpOpOptions options) => new(options.AllowedBaseUrls, options.ScopedBaseUrls);
 
     public static bool TryParseBase(string? url, out Uri uri)
     {
@@ -26,8 +33,18 @@ public sealed class UrlAllowList
         return false;
     }
 
-    public bool Allows(Uri url) =>
-        url.IsAbsoluteUri && IsHttp(url) && url.UserInfo.Length == 0 && bases.Any(b => IsUnder(url, b));
+    /// <summary>True when the URL lies under some base, whatever its scopes.</summary>
+    public bool Allows(Uri url) => Matching(url).Any();
+
+    /// <summary>True when the URL lies under a base that a job of this scope may call.</summary>
+    public bool Allows(Uri url, string? project, string? environment) =>
+        Matching(url).Any(b => b.Scopes.Covers(project, environment));
+
+    IEnumerable<(Uri Base, ScopeList Scopes)> Matching(Uri url) =>
+        url.IsAbsoluteUri && IsHttp(url) && url.UserInfo.Length == 0 ? bases.Where(b => IsUnder(url, b.Base)) : [];
+
+    static Uri Parse(string url) =>
+        TryParseBase(url, out var uri) ? uri : throw new ArgumentException($"'{url}' is not an absolute http(s) URL", nameof(url));
 
     static bool IsHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps;
 

@@ -47,6 +47,8 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             ? scheduledAt + _options.ExpiryWindow(type)
             : Instant(command.MaxStartAt, "maxStartAt");
 
+        var pipeline = Pipeline(command.Pipeline);
+        CheckExecution(pipeline, project, environment);
         return new JobDefinition
         {
             Name = name,
@@ -54,7 +56,7 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
             Environment = environment,
             Type = type,
             Revisions = Revisions(command.Revisions),
-            Pipeline = Pipeline(command.Pipeline),
+            Pipeline = pipeline,
             ScheduledAt = scheduledAt,
             MaxStartAt = maxStartAt,
         };
@@ -280,7 +282,10 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
 
     static CheckFailedException Fail(string code, string field, string message) => new(new Rejection(code, message, field));
 
-    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    /// <summary>What a project, an environment and a dispatch queue may hold; the message schemas carry it too.</summary>
+    public const string ScopeShape = "^[A-Za-z0-9._-]+$";
+
+    [GeneratedRegex(ScopeShape)]
     private static partial Regex ScopePattern();
 
     sealed class CheckFailedException(Rejection rejection) : Exception(rejection.Message)

@@ -16,6 +16,14 @@ public static class RejectionCodes
     public const string InvalidDate = "invalid_date";
     public const string InvalidDuration = "invalid_duration";
     public const string DuplicateOpName = "duplicate_op_name";
+    /// <summary>A job env variable that no configuration lets a job set (LD_*, BASH_FUNC_*, PATH…).</summary>
+    public const string EnvDenied = "env_denied";
+    /// <summary>A job env variable that the script's AllowedEnv does not name.</summary>
+    public const string EnvNotAllowed = "env_not_allowed";
+    /// <summary>A script, base URL or agent queue that the configuration keeps for other scopes.</summary>
+    public const string ScopeNotAllowed = "scope_not_allowed";
+    /// <summary>An http op header a job may not set (Host, hop-by-hop, framing).</summary>
+    public const string HeaderNotAllowed = "header_not_allowed";
     public const string JobExists = "job_exists";
     public const string JobNotFound = "job_not_found";
     public const string NotAllowedInStatus = "not_allowed_in_status";

@@ -1,10 +1,10 @@
 import { api, follow } from './api.js';
 import { el, timeCell, statusBadge, progressBar, natureChips, localTime, duration, remaining } from './format.js';
-import { renderNav, notify } from './nav.js';
+import { renderNav, notify, jobPage, jobRef } from './nav.js';
 import { actionButtons } from './actions.js';
 import { timeline } from './timeline.js';
 
-const id = new URLSearchParams(location.search).get('id') ?? '';
+const ref = jobRef();
 let job = null;
 
 function table(headers, rows) {
@@ -24,7 +24,7 @@ function renderLinks(detail) {
   const links = detail.links ?? {};
   const traceId = traceIdOf(detail);
   document.getElementById('links').replaceChildren(
-    el('a', { href: `/monitor/log.html?id=${encodeURIComponent(detail.id)}`, id: 'log-link' }, 'Log'),
+    el('a', { href: jobPage('log', detail), id: 'log-link' }, 'Log'),
     el('a', { href: links.hangfire ?? links.scheduler ?? '/hangfire' }, 'Hangfire'),
     links.trace ? el('a', { href: links.trace, rel: 'noopener' }, 'Trace')
       : traceId ? el('span', { title: 'trace id' }, `Trace ${traceId}`) : null);
@@ -105,7 +105,7 @@ function render(d) {
 
 async function load() {
   try {
-    render(await api(`/api/jobs/${encodeURIComponent(id)}`));
+    render(await api(`/api/jobs/${encodeURIComponent(ref)}`));
   } catch (e) {
     if (e.status === 404) {
       document.getElementById('title').textContent = 'No such job (or not yours to see)';
@@ -129,7 +129,9 @@ setInterval(() => {
 
 await renderNav('job');
 await load();
+// Events name the job by id (a deletion by nothing else); the address may hold its key.
+const isThisJob = (item) => item.id === (job?.id ?? ref) || item.key === ref;
 follow('/api/events', {
-  job: (item) => { if (item.id === id) loadSoon(); },
-  deleted: (item) => { if (item.id === id) load(); },
+  job: (item) => { if (isThisJob(item)) loadSoon(); },
+  deleted: (item) => { if (isThisJob(item)) load(); },
 }, { poll: load, onState: (s) => { if (s === 'live') loadSoon(); } });

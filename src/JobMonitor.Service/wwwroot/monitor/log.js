@@ -1,12 +1,12 @@
 import { api, query, follow } from './api.js';
 import { el, localTime } from './format.js';
-import { renderNav, notify } from './nav.js';
+import { renderNav, notify, jobPage, jobRef } from './nav.js';
 
 const LINE = 20; // px, fixed: only the lines in view are in the DOM, whatever the log's length
 const PAGE = 5000; // the API's largest page
 const OVERSCAN = 20;
 
-const id = new URLSearchParams(location.search).get('id') ?? '';
+const id = jobRef();
 const viewport = document.getElementById('log');
 const canvas = document.getElementById('log-lines');
 const filterForm = document.getElementById('log-filters');
@@ -183,8 +183,10 @@ document.getElementById('comment').addEventListener('submit', async (event) => {
 });
 
 await renderNav('log');
-document.getElementById('job-link').href = `/monitor/job.html?id=${encodeURIComponent(id)}`;
+const jobLink = document.getElementById('job-link');
+jobLink.href = `/monitor/job.html?job=${encodeURIComponent(id)}`;
 api(`/api/jobs/${encodeURIComponent(id)}`).then((job) => {
+  jobLink.href = jobPage('job', job);
   document.getElementById('title').textContent = `Log of ${job.key} ${job.name}`;
   document.title = `${job.key} log · JobMonitor`;
 }, () => {});

@@ -1,6 +1,6 @@
 import { api, query, follow } from './api.js';
 import { el, timeCell, statusBadge, progressBar, natureChips, fromLocalInput, toLocalInput, remaining } from './format.js';
-import { renderNav, notify } from './nav.js';
+import { renderNav, notify, jobPage } from './nav.js';
 import { actionButtons } from './actions.js';
 
 const STATUSES = ['Ready', 'Running', 'Waiting for Approval', 'Rejected', 'Expired', 'Abend', 'Rollback', 'Finished',
@@ -226,7 +226,7 @@ function cells(item) {
     ? el('span', { class: 'countdown', dataset: { deadline: item.trap.deadline ?? '', paused: item.trap.paused ? '1' : '' } }, remaining(item.trap.deadline, item.trap.paused))
     : null;
   return [
-    el('td', {}, el('a', { href: `/monitor/job.html?id=${encodeURIComponent(item.id)}`, class: 'key' }, item.key)),
+    el('td', {}, el('a', { href: jobPage('job', item), class: 'key' }, item.key)),
     el('td', { title: item.name }, item.name),
     el('td', {}, item.project), el('td', {}, item.environment), el('td', {}, item.type),
     el('td', {}, statusBadge(item.status), trap),

@@ -32,3 +32,14 @@ export function notify(text, kind = 'info') {
   while (notices().children.length > 8) notices().lastElementChild.remove();
   return item;
 }
+
+/** A job's page (`job` or `log`), addressed by its key, which people read and share. */
+export function jobPage(page, job) {
+  return `/monitor/${page}.html?job=${encodeURIComponent(job.key)}`;
+}
+
+/** The job this page is about: its key (`?job=`) or, from older links, its id (`?id=`); the API takes either. */
+export function jobRef() {
+  const params = new URLSearchParams(location.search);
+  return params.get('job') ?? params.get('id') ?? '';
+}

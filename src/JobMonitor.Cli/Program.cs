@@ -1,0 +1,3 @@
+using JobMonitor.Cli;
+
+return await JobMonitorCommand.RunAsync(args);
