@@ -157,7 +157,8 @@ public sealed class PipelineBuilder
 /// <summary>
 /// Stands in for the step workers: tells the saga it started the step like they do, then reports every op from the step run's
 /// first op. Ops named "failing…" fail, "trap…" fail into a trap (onError trap), "hold…" never end (the job stays
-/// Running, or in Rollback); a step whose first op is named "lost…" never reaches a worker (a lost dispatch).
+/// Running, or in Rollback); a step whose first op is named "lost…" never reaches a worker (a lost dispatch), one
+/// whose first op is named "quiet…" has its start message lost (the result alone reaches the saga).
 /// </summary>
 public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
 {
@@ -169,7 +170,8 @@ public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
         var step = context.Message;
         if (step.Ops[step.FirstOp].Name.StartsWith("lost", StringComparison.Ordinal) && Dropped.TryAdd(step.StepRunId, 0))
             return;
-        await context.Publish(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
+        if (!step.Ops[step.FirstOp].Name.StartsWith("quiet", StringComparison.Ordinal))
+            await context.Publish(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
 
         var now = clock.GetUtcNow();
         var results = new List<OpResult>();

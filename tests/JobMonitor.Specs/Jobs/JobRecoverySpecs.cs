@@ -75,4 +75,20 @@ public sealed class JobRecoverySpecs : IAsyncLifetime
         Assert.DoesNotContain(job.PendingLog, l => l.Text.StartsWith("recovered:", StringComparison.Ordinal));
         Assert.Single(_jobs.Bus.Published.Select<RunJobStep>(), x => x.Context.Message.StepRunId == preRun);
     }
+
+    [Fact]
+    public async Task A_result_whose_start_message_was_lost_starts_and_ends_the_step()
+    {
+        var create = JobHarness.Create(p => p.Pre("quiet-build").Run("deploy"));
+        await _jobs.Bus.Bus.Publish(create);
+
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
+
+        var pre = job.Steps.Single(s => s.Step == JobStep.Pre);
+        Assert.Equal("success", pre.Outcome);
+        Assert.NotNull(pre.StartedAt);
+        Assert.False(await _jobs.Bus.Published.Any<StepRunStarted>(x => x.Context.Message.StepRunId == pre.StepRunId));
+        Assert.True(await _jobs.Bus.Published.Any<JobMonitor.Contracts.JobStepStarted>(x => x.Context.Message.StepRunId == pre.StepRunId));
+        Assert.Contains(job.PendingLog, l => l.Text == "step PRE started on a worker");
+    }
 }
