@@ -2,9 +2,11 @@ using System.Net;
 using JobMonitor.Service.Execution.Dispatch;
 using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
+using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Execution;
 
@@ -17,6 +19,7 @@ public static class ExecutionExtensions
             .BindConfiguration(ExecutionOptions.Section)
             .Validate(o => o.MaxConcurrentSteps > 0, "Execution:MaxConcurrentSteps must be at least 1")
             .Validate(o => o.HeartbeatInterval > TimeSpan.Zero, "Execution:HeartbeatInterval must be positive")
+            .Validate(o => o.DrainTimeout >= TimeSpan.Zero, "Execution:DrainTimeout must not be negative")
             .Validate(o => !string.IsNullOrWhiteSpace(o.WorkerName), "Execution:WorkerName must not be empty")
             .Validate(o => o.Scripts.Values.All(s => !string.IsNullOrWhiteSpace(s.Path)), "Every Execution:Scripts:<name> needs a Path")
             .Validate(o => o.Scripts.Values.All(s => ScopesParse(s.Scopes)), "Every Execution:Scripts:<name>:Scopes entry must be project/environment")
@@ -37,8 +40,18 @@ public static class ExecutionExtensions
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
+        // The host must wait for the drain, and then for the bus to stop.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
+        {
+            var needed = execution.Value.DrainTimeout + ShutdownAfterDrain;
+            if (host.ShutdownTimeout < needed)
+                host.ShutdownTimeout = needed;
+        });
         builder.AddLiveness();
+        builder.AddRecovery();
     }
+
+    static readonly TimeSpan ShutdownAfterDrain = TimeSpan.FromSeconds(30);
 
     static void AddHttpOps(this IHostApplicationBuilder builder)
     {
@@ -81,19 +94,11 @@ public static class ExecutionExtensions
         }
     }
 
-    /// <summary>The run-job-step consumer and its claim request to the saga.</summary>
+    /// <summary>The run-job-step consumer (its endpoint is the <see cref="StepRunner"/>'s), cancels and agent answers.</summary>
     public static void AddStepWorkers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>();
-        bus.AddRequestClient<ClaimStepRun>();
+        bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>().ExcludeFromConfigureEndpoints();
         bus.AddLivenessConsumers();
-        // Every instance hears every agent message on a queue of its own (deleted when the bus stops); one at a time,
-        // so that an agent's log lines keep their order and come before its completion.
-        bus.AddConsumer<AgentOpListener>().Endpoint(e =>
-        {
-            e.Temporary = true;
-            e.InstanceId = NewId.NextGuid().ToString("N");
-            e.ConcurrentMessageLimit = 1;
-        });
+        bus.AddConsumer<AgentOpListener>().ExcludeFromConfigureEndpoints();
     }
 }

@@ -10,7 +10,11 @@ public sealed class ExecutionOptions
     /// <summary>Step runs this instance runs at once; it claims no more than that.</summary>
     public int MaxConcurrentSteps { get; set; } = 64;
 
+    /// <summary>How often a running step renews its lease (see Execution:Abend:Threshold for when it expires).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long running steps may go on to their end before their leases are released.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Time-out of a script op when neither the op nor the script's configuration sets one.</summary>
     public TimeSpan DefaultScriptTimeout { get; set; } = TimeSpan.FromHours(1);

@@ -4,35 +4,40 @@ using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Execution;
 
-/// <summary>Claims a step run from the saga and hands it to the <see cref="StepRunner"/>; the message is then acknowledged.</summary>
+/// <summary>
+/// Takes the lease on a step run (one conditional insert in step_runs) and hands it to the <see cref="StepRunner"/>;
+/// the message is then acknowledged. A delivery that finds the lease taken, or the step run no longer current, does
+/// nothing: duplicates and late deliveries are harmless.
+/// </summary>
 public sealed class RunJobStepConsumer(
     StepRunner runner,
-    IRequestClient<ClaimStepRun> claims,
+    ExecutionLedger ledger,
     IOptions<ExecutionOptions> options,
     ILogger<RunJobStepConsumer> logger) : IConsumer<RunJobStep>
 {
     public async Task Consume(ConsumeContext<RunJobStep> context)
     {
         var step = context.Message;
-        var slot = await runner.AcquireSlotAsync(context.CancellationToken);
+        StepSlot? slot;
         try
         {
-            var response = await claims.GetResponse<StepRunClaimed, StepRunClaimRefused>(
-                new ClaimStepRun { JobId = step.JobId, StepRunId = step.StepRunId, Worker = options.Value.WorkerName },
-                request => request.UseExecute(send =>
-                {
-                    if (step.Step == Jobs.JobStep.Run)
-                        send.TrySetPriority(MessagePriorities.Timed);
-                }),
-                context.CancellationToken);
-            if (response.Is(out Response<StepRunClaimRefused>? refused))
+            slot = await runner.AcquireSlotAsync(context.CancellationToken);
+        }
+        catch (OperationCanceledException) when (runner.Draining)
+        {
+            await HandBackAsync(context);
+            return;
+        }
+        try
+        {
+            if (!await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken))
             {
-                logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) not claimed: {Reason}",
-                    step.StepRunId, step.JobKey, step.Step, refused.Message.Reason);
+                logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) not claimed: it is leased already or no longer current",
+                    step.StepRunId, step.JobKey, step.Step);
                 return;
             }
 
-            logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) claimed by {Worker}",
+            logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) leased by {Worker}",
                 step.StepRunId, step.JobKey, step.Step, options.Value.WorkerName);
             var labels = new JobLabels(
                 context.Headers.Get<string>(JobTracing.ProjectHeader), context.Headers.Get<string>(JobTracing.EnvironmentHeader));
@@ -43,5 +48,19 @@ public sealed class RunJobStepConsumer(
         {
             slot?.Dispose();
         }
+    }
+
+    /// <summary>This instance is shutting down: the step goes back to the queue for another instance.</summary>
+    async Task HandBackAsync(ConsumeContext<RunJobStep> context)
+    {
+        logger.LogInformation("Step run {StepRunId} of job {JobKey} handed back: worker {Worker} is shutting down",
+            context.Message.StepRunId, context.Message.JobKey, options.Value.WorkerName);
+        await context.Send(context.ReceiveContext.InputAddress, context.Message, send =>
+        {
+            send.Headers.Set(JobTracing.ProjectHeader, context.Headers.Get<string>(JobTracing.ProjectHeader));
+            send.Headers.Set(JobTracing.EnvironmentHeader, context.Headers.Get<string>(JobTracing.EnvironmentHeader));
+            if (context.Message.Step == Jobs.JobStep.Run)
+                send.TrySetPriority(MessagePriorities.Timed);
+        });
     }
 }

@@ -1,8 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace JobMonitor.Service.Execution;
 
+/// <summary>The run-job-step endpoint; connected by the <see cref="StepRunner"/>, which also stops it first on shutdown.</summary>
 public sealed class RunJobStepConsumerDefinition : ConsumerDefinition<RunJobStepConsumer>
 {
     public const string QueueName = "run-job-step";
@@ -25,11 +27,11 @@ public sealed class RunJobStepConsumerDefinition : ConsumerDefinition<RunJobStep
         endpointConfigurator.PrefetchCount = maxConcurrentSteps;
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
             rabbit.EnablePriority(MessagePriorities.Max);
-        // The saga may be slow to answer; a claim that timed out is asked again before the message faults.
+        // A claim needs the database; while it is away the step waits here rather than in an error queue.
         endpointConfigurator.UseMessageRetry(r =>
         {
-            r.Handle<RequestTimeoutException>();
-            r.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15));
+            r.Handle<NpgsqlException>(e => e.IsTransient);
+            r.Exponential(int.MaxValue, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         });
     }
 }

@@ -5,12 +5,15 @@ using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace JobMonitor.Service.Execution;
 
 /// <summary>
-/// Runs the ops of one claimed step run in order. Every op is recorded in the ledger before it runs, and only while
-/// the claim is current; a lost claim stops the step silently (the saga has moved on, or another delivery runs it).
+/// Runs the ops of one step run whose lease this worker holds, in order. Every op is recorded in the ledger before it
+/// runs, and only while the lease is held on the job's current step run; a lost lease stops the step without a
+/// result (the saga has moved on, or the abend detector judged it). The result is stored with the step run before it
+/// is published, so that a broker outage delays it and never loses it.
 /// </summary>
 public sealed class StepRunExecutor(
     ExecutionLedger ledger,
@@ -22,20 +25,22 @@ public sealed class StepRunExecutor(
     ServiceSecrets serviceSecrets,
     ILogger<StepRunExecutor> logger)
 {
-    // Reports must get out even when the step was canceled, but not hang a shutdown on a broker that is gone.
-    static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+    // A report waits this long for the broker; the result is tried a few times, then left to the reconciler.
+    static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(20);
+    const int ResultAttempts = 3;
+
+    static readonly TimeSpan LongestWriteRetry = TimeSpan.FromSeconds(5);
 
     string Worker => options.Value.WorkerName;
 
-    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, StepRunHandle handle)
+    /// <summary>Runs a claimed step run. <paramref name="giveUp"/> ends the retries of ledger writes (hard stop).</summary>
+    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, StepRunHandle handle, CancellationToken giveUp)
     {
         // Current for the whole step run, so the reports published at its end continue the job's trace.
         using var span = JobTracing.StartStep(step, labels);
-        if (!await ledger.TryStartStepAsync(step.StepRunId, step.JobId, Worker, CancellationToken.None))
-        {
-            logger.LogWarning("Step run {StepRunId} of job {JobKey} was started before; not running it again", step.StepRunId, step.JobKey);
-            return;
-        }
+        // A RUN's start overtakes other jobs' traffic in the saga's queue, as its dispatch did in the workers'.
+        var started = PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker }, "start",
+            timed: step.Step == JobStep.Run);
 
         StepEnd end;
         var clock = Stopwatch.StartNew();
@@ -43,12 +48,12 @@ public sealed class StepRunExecutor(
         await using (log)
         {
             using var heartbeatStop = new CancellationTokenSource();
-            var heartbeat = HeartbeatAsync(step.StepRunId, heartbeatStop.Token);
+            var heartbeat = RenewLeaseAsync(step, handle, heartbeatStop.Token);
             try
             {
-                end = await RunOpsAsync(step, labels, log, handle);
+                end = await RunOpsAsync(step, labels, log, handle, giveUp);
             }
-            catch (Exception e)
+            catch (Exception e) when (!giveUp.IsCancellationRequested)
             {
                 span?.AddException(e);
                 logger.LogError(e, "Step run {StepRunId} of job {JobKey} failed in the worker", step.StepRunId, step.JobKey);
@@ -61,27 +66,33 @@ public sealed class StepRunExecutor(
                 await heartbeat;
             }
         }
-        await FinishAsync(step);
-        var outcome = StepOutcomeOf(end);
+        var result = end.Report && handle.Reports
+            ? new StepRunFinished
+            {
+                JobId = step.JobId,
+                StepRunId = step.StepRunId,
+                Succeeded = end.Error is null,
+                Ops = end.Ops,
+                Error = end.Error,
+                TrappedOp = end.TrappedOp,
+                Worker = Worker,
+            }
+            : null;
+        await DurablyAsync(ct => ledger.FinishStepAsync(step.StepRunId, end.LastOp, result, ct), "finishing the step run", step, giveUp);
+        var outcome = result is null ? "lost" : StepOutcomeOf(end);
         JobTracing.End(span, outcome, end.Error);
         JobMonitorTelemetry.StepDuration.Record(clock.Elapsed.TotalSeconds,
             new(JobTags.Step, step.Step.Wire()), new(JobTags.Outcome, outcome));
 
-        if (!end.Report)
+        await started;
+        if (result is null)
             return;
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        await bus.Publish(new StepRunFinished
-        {
-            JobId = step.JobId,
-            StepRunId = step.StepRunId,
-            Succeeded = end.Error is null,
-            Ops = end.Ops,
-            Error = end.Error,
-            TrappedOp = end.TrappedOp,
-        }, timeout.Token);
+        for (var attempt = 1; attempt <= ResultAttempts && !await PublishAsync(result, "result"); attempt++)
+            logger.LogWarning("Result of step run {StepRunId} of job {JobKey} not published (attempt {Attempt} of {Attempts}); "
+                + "it is stored and the reconciler sends it if this worker cannot", step.StepRunId, step.JobKey, attempt, ResultAttempts);
     }
 
-    async Task<StepEnd> RunOpsAsync(RunJobStep step, JobLabels labels, StepLog log, StepRunHandle handle)
+    async Task<StepEnd> RunOpsAsync(RunJobStep step, JobLabels labels, StepLog log, StepRunHandle handle, CancellationToken giveUp)
     {
         var results = new List<OpResult>();
         // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
@@ -95,7 +106,8 @@ public sealed class StepRunExecutor(
             }
 
             var startedAt = time.GetUtcNow();
-            if (!await ledger.TryBeginOpAsync(step.StepRunId, index, step.JobId, Worker, startedAt, CancellationToken.None))
+            var opIndex = index;
+            if (!await DurablyAsync(ct => ledger.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
             {
                 logger.LogWarning("Step run {StepRunId} of job {JobKey} is no longer current; op {Op} not run", step.StepRunId, step.JobKey, op.Name);
                 log.Write(op.Name, LogLevels.Warn, $"op {op.Name} not run: the step run is no longer current");
@@ -103,15 +115,18 @@ public sealed class StepRunExecutor(
             }
 
             var result = await RunOpAsync(step, labels, index, op, startedAt, log, handle);
-            await ledger.EndOpAsync(step.StepRunId, index, result.EndedAt, result.Outcome, result.Error, CancellationToken.None);
             results.Add(result);
 
+            // The step's last op is recorded with the step's result, in one transaction.
             if (result.Outcome == OpOutcomes.Error)
-                return new StepEnd(true, results, $"op {op.Name} failed: {result.Error}");
+                return new StepEnd(true, results, $"op {op.Name} failed: {result.Error}", LastOp: result);
             if (result.Outcome == OpOutcomes.Trapped)
-                return new StepEnd(true, results, $"op {op.Name} trapped: {result.Error}", index);
-            if (index < step.Ops.Count - 1)
-                await PublishProgressAsync(step, result);
+                return new StepEnd(true, results, $"op {op.Name} trapped: {result.Error}", index, result);
+            if (index == step.Ops.Count - 1)
+                return new StepEnd(true, results, null, LastOp: result);
+            await DurablyAsync(ct => ledger.EndOpAsync(step.StepRunId, result, ct), "recording an op's end", step, giveUp);
+            // Progress is for the eye: the result carries every op, so a lost one changes nothing.
+            await PublishAsync(new StepRunProgressed { JobId = step.JobId, StepRunId = step.StepRunId, Op = result, Worker = Worker }, "progress");
         }
         return new StepEnd(true, results, null);
     }
@@ -205,59 +220,108 @@ public sealed class StepRunExecutor(
         }
     }
 
-    async Task FinishAsync(RunJobStep step)
+    /// <summary>
+    /// A ledger write, tried again while the database is away: an outage must delay the step, not fail it. Only a
+    /// hard stop (<paramref name="giveUp"/>) ends the wait.
+    /// </summary>
+    async Task<T> DurablyAsync<T>(Func<CancellationToken, Task<T>> write, string what, RunJobStep step, CancellationToken giveUp)
     {
-        try
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
         {
-            await ledger.FinishStepAsync(step.StepRunId, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // The outcome still goes to the saga; a step run left unfinished here only looks stale to the abend detector.
-            logger.LogError(e, "Could not mark step run {StepRunId} of job {JobKey} finished", step.StepRunId, step.JobKey);
+            try
+            {
+                return await write(giveUp);
+            }
+            catch (NpgsqlException e) when (e.IsTransient && !giveUp.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "{What} of step run {StepRunId} of job {JobKey} failed; retrying in {Delay}", what, step.StepRunId, step.JobKey, delay);
+                await Task.Delay(delay, time, giveUp);
+                delay = delay * 2 < LongestWriteRetry ? delay * 2 : LongestWriteRetry;
+            }
         }
     }
 
-    async Task PublishProgressAsync(RunJobStep step, OpResult result)
+    Task<bool> DurablyAsync(Func<CancellationToken, Task> write, string what, RunJobStep step, CancellationToken giveUp) =>
+        DurablyAsync(async ct =>
+        {
+            await write(ct);
+            return true;
+        }, what, step, giveUp);
+
+    /// <summary>False when the broker did not take the message in time.</summary>
+    async Task<bool> PublishAsync<T>(T message, string what, bool timed = false) where T : class
     {
         using var timeout = new CancellationTokenSource(PublishTimeout);
-        await bus.Publish(new StepRunProgressed { JobId = step.JobId, StepRunId = step.StepRunId, Op = result }, timeout.Token);
+        try
+        {
+            await bus.Publish(message, publish =>
+            {
+                if (timed)
+                    publish.TrySetPriority(MessagePriorities.Timed);
+            }, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "Could not publish the step run's {What}", what);
+            return false;
+        }
     }
 
-    async Task HeartbeatAsync(Guid stepRunId, CancellationToken stop)
+    /// <summary>
+    /// Renews the lease every heartbeat interval. A lease taken away stops the step without a result; a job that moved
+    /// on stops it too (the durable path of a cancel: the broadcast may have been lost). A failed renewal is no
+    /// verdict: the abend detector does not judge a lease it could not have seen renewed.
+    /// </summary>
+    async Task RenewLeaseAsync(RunJobStep step, StepRunHandle handle, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
-                await BeatAsync(stepRunId, stop);
+            {
+                switch (await RenewOnceAsync(step.StepRunId, stop))
+                {
+                    case LeaseRenewal.Lost:
+                        logger.LogWarning("Step run {StepRunId} of job {JobKey} lost its lease; stopping it", step.StepRunId, step.JobKey);
+                        handle.Abandon($"worker {Worker} lost the lease of the step run");
+                        return;
+                    case LeaseRenewal.NotCurrent:
+                        logger.LogInformation("Job {JobKey} moved on from step run {StepRunId}; stopping it", step.JobKey, step.StepRunId);
+                        handle.Abandon("the job moved on");
+                        return;
+                }
+            }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            logger.LogDebug("Heartbeat of step run {StepRunId} stopped", stepRunId);
+            logger.LogDebug("Lease renewal of step run {StepRunId} stopped", step.StepRunId);
         }
     }
 
-    async Task BeatAsync(Guid stepRunId, CancellationToken stop)
+    async Task<LeaseRenewal?> RenewOnceAsync(Guid stepRunId, CancellationToken stop)
     {
         try
         {
-            await ledger.HeartbeatAsync(stepRunId, stop);
+            return await ledger.RenewAsync(stepRunId, Worker, stop);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A missed beat is survivable; the abend detector allows several intervals.
-            logger.LogWarning(e, "Heartbeat of step run {StepRunId} failed", stepRunId);
+            logger.LogWarning(e, "Lease renewal of step run {StepRunId} failed", stepRunId);
+            return null;
         }
     }
 
     static string StepOutcomeOf(StepEnd end) =>
-        !end.Report ? "lost"
-        : end.TrappedOp is not null ? OpOutcomes.Trapped
+        end.TrappedOp is not null ? OpOutcomes.Trapped
         : end.Error is not null ? OpOutcomes.Error
         : end.Ops.Any(o => o.Outcome == OpOutcomes.Warning) ? OpOutcomes.Warning
         : OpOutcomes.Success;
 
-    /// <summary>Report false: the claim was lost, someone else decides about this step run.</summary>
-    sealed record StepEnd(bool Report, IReadOnlyList<OpResult> Ops, string? Error, int? TrappedOp = null);
+    /// <summary>
+    /// Report false: the step run stopped being current, someone else decides about it. LastOp: the op whose ledger
+    /// row is written with the result.
+    /// </summary>
+    sealed record StepEnd(bool Report, IReadOnlyList<OpResult> Ops, string? Error, int? TrappedOp = null, OpResult? LastOp = null);
 }

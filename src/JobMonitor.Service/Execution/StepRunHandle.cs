@@ -11,11 +11,22 @@ public sealed class StepRunHandle : IDisposable
 
     public string Reason { get; private set; } = "canceled";
 
-    public void Cancel(string reason)
+    /// <summary>False once the lease is lost or released: the step's outcome is someone else's to decide.</summary>
+    public bool Reports { get; private set; } = true;
+
+    public void Cancel(string reason) => Stop(reason, reports: true);
+
+    /// <summary>Stops the step without a result: its lease was taken away or given up.</summary>
+    public void Abandon(string reason) => Stop(reason, reports: false);
+
+    void Stop(string reason, bool reports)
     {
         lock (gate)
         {
-            if (disposed || cancellation.IsCancellationRequested)
+            if (disposed)
+                return;
+            Reports &= reports;
+            if (cancellation.IsCancellationRequested)
                 return;
             Reason = reason;
             cancellation.Cancel();

@@ -18,27 +18,15 @@ public sealed record RunJobStep
     public string? TraceParent { get; init; }
 }
 
-/// <summary>Worker → saga (request): may I run this step run?</summary>
-public sealed record ClaimStepRun
+/// <summary>
+/// Worker → saga: this worker holds the lease on the step run (claimed in step_runs) and runs it; the job is Running.
+/// A step's result implies its start, so a lost start changes nothing.
+/// </summary>
+public sealed record StepRunStarted
 {
     public required Guid JobId { get; init; }
     public required Guid StepRunId { get; init; }
     public required string Worker { get; init; }
-}
-
-/// <summary>Saga → worker: the claim is yours; the job is Running.</summary>
-public sealed record StepRunClaimed
-{
-    public required Guid JobId { get; init; }
-    public required Guid StepRunId { get; init; }
-}
-
-/// <summary>Saga → worker: do not run it (already claimed, superseded, job canceled…).</summary>
-public sealed record StepRunClaimRefused
-{
-    public required Guid JobId { get; init; }
-    public required Guid StepRunId { get; init; }
-    public required string Reason { get; init; }
 }
 
 public sealed record OpResult
@@ -60,6 +48,7 @@ public sealed record StepRunProgressed
     public required Guid JobId { get; init; }
     public required Guid StepRunId { get; init; }
     public required OpResult Op { get; init; }
+    public string? Worker { get; init; }
 }
 
 /// <summary>Worker → saga: the step run ended. Carries every op result, so the last op needs no message of its own.</summary>
@@ -73,6 +62,8 @@ public sealed record StepRunFinished
 
     /// <summary>Set when the step stopped at an op with onError trap: the job waits for a person.</summary>
     public int? TrappedOp { get; init; }
+
+    public string? Worker { get; init; }
 }
 
 /// <summary>Saga → every service instance: stop this step run now (the job was canceled); kill its processes.</summary>
@@ -83,11 +74,15 @@ public sealed record StepRunCanceled
     public required string Reason { get; init; }
 }
 
-/// <summary>Abend detector → saga: the worker running this step run stopped heartbeating (its process is gone).</summary>
+/// <summary>
+/// Abend detector → saga: the lease of this step run expired (its worker's process is gone) or was released by a
+/// worker that shut down before the step ended.
+/// </summary>
 public sealed record StepRunAbandoned
 {
     public required Guid JobId { get; init; }
     public required Guid StepRunId { get; init; }
     public required string Worker { get; init; }
     public required DateTimeOffset LastHeartbeatAt { get; init; }
+    public bool Released { get; init; }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using JobMonitor.Service.Telemetry;
+using JobMonitor.Service.Execution.Dispatch;
+using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Execution;
@@ -7,21 +9,40 @@ namespace JobMonitor.Service.Execution;
 /// <summary>
 /// Runs claimed step runs in the background, at most <see cref="ExecutionOptions.MaxConcurrentSteps"/> at once. The
 /// queue message is acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and
-/// a redelivery could not run it anyway since the claim is taken.
+/// a redelivery could not run it anyway since the lease is taken. Owns the run-job-step receive endpoint, so that a
+/// shutdown stops taking steps before it drains the running ones.
 /// </summary>
-public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptions> options, ILogger<StepRunner> logger)
+public sealed class StepRunner(
+    StepRunExecutor executor,
+    ExecutionLedger ledger,
+    IReceiveEndpointConnector endpoints,
+    IOptions<ExecutionOptions> options,
+    ILogger<StepRunner> logger)
     : IHostedLifecycleService, IDisposable
 {
+    // After the drain time-out, how long the abandoned steps get to kill their processes and record their end.
+    static readonly TimeSpan WindDown = TimeSpan.FromSeconds(10);
+
     readonly SemaphoreSlim slots = new(options.Value.MaxConcurrentSteps, options.Value.MaxConcurrentSteps);
-    readonly CancellationTokenSource stopping = new();
+    readonly CancellationTokenSource draining = new();
+    readonly CancellationTokenSource giveUp = new();
     readonly ConcurrentDictionary<Guid, Running> running = new();
+    HostReceiveEndpointHandle? endpoint;
 
     public int RunningCount => running.Count;
 
-    /// <summary>Waits for a free place; taken before claiming so that this instance never claims more than it can run.</summary>
+    /// <summary>Set once a shutdown began: no new step is taken here.</summary>
+    public bool Draining => draining.IsCancellationRequested;
+
+    string Worker => options.Value.WorkerName;
+
+    /// <summary>
+    /// Waits for a free place; taken before claiming so that this instance never claims more than it can run. Throws
+    /// <see cref="OperationCanceledException"/> once the instance drains.
+    /// </summary>
     public async Task<StepSlot> AcquireSlotAsync(CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, draining.Token);
         await slots.WaitAsync(linked.Token);
         return new StepSlot(slots);
     }
@@ -38,8 +59,6 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
             slot.Dispose();
             return;
         }
-        if (stopping.IsCancellationRequested)
-            handle.Cancel(ShutdownReason);
         entry.Task = Task.Run(() => RunAsync(step, labels, handle, slot));
     }
 
@@ -56,7 +75,7 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
     {
         try
         {
-            await executor.ExecuteAsync(step, labels, handle);
+            await executor.ExecuteAsync(step, labels, handle, giveUp.Token);
         }
         catch (Exception e)
         {
@@ -70,37 +89,95 @@ public sealed class StepRunner(StepRunExecutor executor, IOptions<ExecutionOptio
         }
     }
 
-    string ShutdownReason => $"worker {options.Value.WorkerName} is shutting down";
+    /// <summary>
+    /// The worker's endpoints start with the bus started: the agents' answers first, then run-job-step, which belongs
+    /// to this runner. Every worker hears every agent message on a durable queue of its own, so that an answer sent
+    /// while the broker restarts is kept; the queue goes away an hour after its worker (<c>x-expires</c>). One message
+    /// at a time, so that an agent's log lines keep their order and come before its completion.
+    /// </summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        endpoints.ConnectReceiveEndpoint(AgentAnswersQueue(Worker), (context, endpointConfigurator) =>
+        {
+            endpointConfigurator.ConcurrentMessageLimit = 1;
+            if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+                rabbit.QueueExpiration = AgentAnswersExpiry;
+            endpointConfigurator.ConfigureConsumer<AgentOpListener>(context);
+        });
+        endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
+            (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
+        return Task.CompletedTask;
+    }
 
-    /// <summary>Runs before the bus stops, so that the interrupted step runs can still report.</summary>
+    static readonly TimeSpan AgentAnswersExpiry = TimeSpan.FromHours(1);
+
+    /// <summary>agent-answers-&lt;worker&gt;, the worker name reduced to the characters a queue name takes everywhere.</summary>
+    public static string AgentAnswersQueue(string worker) =>
+        "agent-answers-" + new string([.. worker.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]);
+
+    /// <summary>
+    /// Runs before the bus stops: takes no new step (the endpoint stops, deliveries waiting for a slot go back to the
+    /// queue), lets the running steps finish within <see cref="ExecutionOptions.DrainTimeout"/>, then gives up the
+    /// leases of those still running and stops them without a result: the abend detector reports them to the saga.
+    /// </summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
-        foreach (var entry in running.Values)
-            entry.Handle.Cancel(ShutdownReason);
+        await draining.CancelAsync();
+        if (endpoint is not null)
+            await endpoint.StopAsync(cancellationToken);
         var tasks = running.Values.Select(r => r.Task).OfType<Task>().ToArray();
         if (tasks.Length == 0)
             return;
-        logger.LogInformation("Stopping {Count} step runs", tasks.Length);
+        logger.LogInformation("Draining {Count} step runs (up to {DrainTimeout})", tasks.Length, options.Value.DrainTimeout);
         try
         {
-            await Task.WhenAll(tasks).WaitAsync(cancellationToken);
+            await Task.WhenAll(tasks).WaitAsync(options.Value.DrainTimeout, cancellationToken);
+            return;
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            logger.LogWarning("Shutdown time-out: {Count} step runs did not stop in time", running.Count);
+            logger.LogWarning("Drain time-out: releasing the leases of {Count} step runs still running", running.Count);
+        }
+        await AbandonRunningAsync(cancellationToken);
+    }
+
+    async Task AbandonRunningAsync(CancellationToken cancellationToken)
+    {
+        var left = running.ToArray();
+        try
+        {
+            await ledger.ReleaseAsync([.. left.Select(r => r.Key)], Worker, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The leases then expire as those of a dead worker would.
+            logger.LogError(e, "Could not release the leases of {Count} step runs", left.Length);
+        }
+        foreach (var (_, entry) in left)
+            entry.Handle.Abandon($"worker {Worker} shut down before the step ended (drain time-out)");
+        try
+        {
+            await Task.WhenAll(left.Select(r => r.Value.Task).OfType<Task>()).WaitAsync(WindDown, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("{Count} step runs did not stop in time", running.Count);
+        }
+        finally
+        {
+            await giveUp.CancelAsync();
         }
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Dispose()
     {
-        stopping.Dispose();
+        draining.Dispose();
+        giveUp.Dispose();
         slots.Dispose();
     }
 

@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 using Npgsql;
@@ -53,9 +54,10 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
 
         var partition = sagaConfigurator.CreatePartitioner(ConcurrencyLimit);
         sagaConfigurator.Message<OpenJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));
-        sagaConfigurator.Message<ClaimStepRun>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<StepRunStarted>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<StepRunProgressed>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<StepRunFinished>(x => x.UsePartitioner(partition, m => m.Message.JobId));
         sagaConfigurator.Message<JobTriggerFired>(x => x.UsePartitioner(partition, m => m.Message.JobId));
+        sagaConfigurator.Message<RecoverJob>(x => x.UsePartitioner(partition, m => m.Message.JobId));
     }
 }

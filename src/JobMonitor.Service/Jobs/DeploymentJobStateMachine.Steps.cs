@@ -90,23 +90,23 @@ public sealed partial class DeploymentJobStateMachine
         });
     }
 
-    async Task ClaimAsync(BehaviorContext<DeploymentJobState, ClaimStepRun> context)
+    /// <summary>
+    /// A worker holds the lease on the current step run (the claim itself is in step_runs): the job is Running. Once
+    /// per step run, whether the start message or a result tells it first.
+    /// </summary>
+    async Task StartedAsync(BehaviorContext<DeploymentJobState> context, Guid stepRunId, string? worker)
     {
         var job = context.Saga;
-        var message = context.Message;
-        if (job.StepRunId != message.StepRunId || job.ClaimedBy is not null)
-        {
-            await RefuseClaimAsync(context);
+        if (job.StepRunId != stepRunId || job.ClaimedBy is not null)
             return;
-        }
 
         var now = _clock.GetUtcNow();
-        job.ClaimedBy = message.Worker;
+        job.ClaimedBy = worker ?? "a worker";
         job.StartedAt ??= now;
         var record = CurrentStepRecord(job);
         record.StartedAt = now;
         record.Outcome = "running";
-        Log(job, "info", $"step {job.Step.Wire()} started on {message.Worker}" + RunLateness(job, now));
+        Log(job, "info", $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
         if (job.Step == JobStep.Run)
             JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
 
@@ -118,23 +118,8 @@ public sealed partial class DeploymentJobStateMachine
             Key = job.Key,
             Step = job.Step.Wire(),
             Exec = job.Exec,
-            StepRunId = message.StepRunId,
+            StepRunId = stepRunId,
             StartedAt = now,
-        });
-        await context.RespondAsync(new StepRunClaimed { JobId = job.CorrelationId, StepRunId = message.StepRunId });
-    }
-
-    async Task RefuseClaimAsync(BehaviorContext<DeploymentJobState, ClaimStepRun> context)
-    {
-        var job = context.Saga;
-        var reason = job.StepRunId != context.Message.StepRunId
-            ? $"step run {context.Message.StepRunId} is not the job's current one (status {JobStatus.Display(job.CurrentState)})"
-            : $"step run already claimed by {job.ClaimedBy}";
-        await context.RespondAsync(new StepRunClaimRefused
-        {
-            JobId = job.CorrelationId,
-            StepRunId = context.Message.StepRunId,
-            Reason = reason,
         });
     }
 
@@ -143,16 +128,18 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         if (job.StepRunId != context.Message.StepRunId)
             return;
+        await StartedAsync(context, context.Message.StepRunId, context.Message.Worker);
         await RecordOpsAsync(context, [context.Message.Op]);
     }
 
-    async Task FinishStepAsync(BehaviorContext<DeploymentJobState, StepRunFinished> context)
+    async Task FinishStepAsync<T>(BehaviorContext<DeploymentJobState, T> context, StepRunFinished message)
+        where T : class
     {
         var job = context.Saga;
-        var message = context.Message;
         if (job.StepRunId != message.StepRunId)
             return;
 
+        await StartedAsync(context, message.StepRunId, message.Worker);
         await RecordOpsAsync(context, message.Ops);
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);
@@ -293,14 +280,22 @@ public sealed partial class DeploymentJobStateMachine
                 .ToList(),
         });
         await MoveToAsync(context, IsRollback(step) ? Rollback : Ready);
+        await DispatchStepAsync(context, firstOp);
+    }
+
+    /// <summary>Hands the current step run to the workers' queue; any worker may take its lease.</summary>
+    static async Task DispatchStepAsync(BehaviorContext<DeploymentJobState> context, int firstOp)
+    {
+        var job = context.Saga;
+        var step = job.Step;
         await context.Publish(new RunJobStep
         {
             JobId = job.CorrelationId,
             JobKey = job.Key,
-            StepRunId = job.StepRunId.Value,
+            StepRunId = job.StepRunId!.Value,
             Exec = job.Exec,
             Step = step,
-            Ops = ops,
+            Ops = job.Pipeline.OpsOf(step),
             FirstOp = firstOp,
             TraceParent = job.TraceParent,
         }, send =>

@@ -17,9 +17,7 @@ public sealed partial class DeploymentJobStateMachine
             case JobTriggerKind.RunGate when message.Token == job.RunGateToken && job.CurrentState == JobStatus.Ready && WaitingAtRunGate(job):
                 await OpenRunGateAsync(context);
                 break;
-            // Expired only while RUN has not started: waiting in Ready (PRE not yet picked, or at the gate) or for approval.
-            case JobTriggerKind.MaxStart when message.Token == job.MaxStartToken
-                && (job.CurrentState == JobStatus.WaitingForApproval || (job.CurrentState == JobStatus.Ready && job.Step is JobStep.Pre or JobStep.Run)):
+            case JobTriggerKind.MaxStart when message.Token == job.MaxStartToken && WaitingToStart(job):
                 var now = _clock.GetUtcNow();
                 if (now < job.MaxStartAt)
                 {
@@ -84,7 +82,7 @@ public sealed partial class DeploymentJobStateMachine
         }
     }
 
-    /// <summary>The worker of a Running step stopped heartbeating: Abend, and POST does not run.</summary>
+    /// <summary>The lease of the running step expired (its worker died) or was released (drain time-out): Abend, and POST does not run.</summary>
     async Task AbandonAsync(BehaviorContext<DeploymentJobState, StepRunAbandoned> context)
     {
         var job = context.Saga;
@@ -100,7 +98,9 @@ public sealed partial class DeploymentJobStateMachine
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = now;
-        job.LastError = $"worker {message.Worker} stopped heartbeating at {message.LastHeartbeatAt:O}";
+        job.LastError = message.Released
+            ? $"worker {message.Worker} shut down before the step ended and released it"
+            : $"worker {message.Worker} stopped heartbeating at {message.LastHeartbeatAt:O}";
         Log(job, "error", $"abend: {job.LastError}");
         JobMonitorTelemetry.Abends.Add(1, new KeyValuePair<string, object?>(JobTags.Step, job.Step.Wire()));
         await MoveToAsync(context, Abend);

@@ -1,5 +1,6 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Jobs.Natures;
 using JobMonitor.Service.Scheduling;
 using JobMonitor.Service.Security;
@@ -30,20 +31,12 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         InstanceState(x => x.CurrentState);
 
         Event(() => Opened, e => e.CorrelateById(m => m.Message.JobId));
-        Event(() => ClaimRequested, e =>
-        {
-            e.CorrelateById(m => m.Message.JobId);
-            e.OnMissingInstance(m => m.ExecuteAsync(c => c.RespondAsync(new StepRunClaimRefused
-            {
-                JobId = c.Message.JobId,
-                StepRunId = c.Message.StepRunId,
-                Reason = "the job does not exist",
-            })));
-        });
+        InternalEvent(() => StepStarted, m => m.Message.JobId);
         InternalEvent(() => OpProgressed, m => m.Message.JobId);
         InternalEvent(() => StepRunEnded, m => m.Message.JobId);
         InternalEvent(() => StepRunLost, m => m.Message.JobId);
         InternalEvent(() => TriggerFired, m => m.Message.JobId);
+        InternalEvent(() => RecoveryRequested, m => m.Message.JobId);
         CommandEvent(() => ApproveRequested);
         CommandEvent(() => RejectRequested);
         CommandEvent(() => RescheduleRequested);
@@ -61,18 +54,18 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
             When(Opened).ThenAsync(OpenAsync));
 
         During(Ready, Rollback,
-            When(ClaimRequested).ThenAsync(ClaimAsync));
-        During(AllStatesBut(Ready, Rollback),
-            When(ClaimRequested).ThenAsync(RefuseClaimAsync));
+            When(StepStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker)));
 
-        During(Running, Rollback,
+        // Ready too: a result implies its step's start, whose own message may have been lost.
+        During(Ready, Running, Rollback,
             When(OpProgressed).ThenAsync(RecordProgressAsync),
-            When(StepRunEnded).ThenAsync(FinishStepAsync),
+            When(StepRunEnded).ThenAsync(c => FinishStepAsync(c, c.Message)),
             When(StepRunLost).ThenAsync(AbandonAsync));
 
         DuringAny(
             When(Opened).ThenAsync(AcknowledgeRepeatedOpenAsync),
             When(TriggerFired).ThenAsync(OnTriggerAsync),
+            When(RecoveryRequested).ThenAsync(RecoverAsync),
             When(ApproveRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Approve, ApproveAsync)),
             When(RejectRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reject, RejectJobAsync)),
             When(RescheduleRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reschedule, RescheduleAsync)),
@@ -120,11 +113,12 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     public State TrapPaused { get; private set; } = null!;
 
     public Event<OpenJob> Opened { get; private set; } = null!;
-    public Event<ClaimStepRun> ClaimRequested { get; private set; } = null!;
+    public Event<StepRunStarted> StepStarted { get; private set; } = null!;
     public Event<StepRunProgressed> OpProgressed { get; private set; } = null!;
     public Event<StepRunFinished> StepRunEnded { get; private set; } = null!;
     public Event<StepRunAbandoned> StepRunLost { get; private set; } = null!;
     public Event<JobTriggerFired> TriggerFired { get; private set; } = null!;
+    public Event<RecoverJob> RecoveryRequested { get; private set; } = null!;
     public Event<ApproveJob> ApproveRequested { get; private set; } = null!;
     public Event<RejectJob> RejectRequested { get; private set; } = null!;
     public Event<RescheduleJob> RescheduleRequested { get; private set; } = null!;

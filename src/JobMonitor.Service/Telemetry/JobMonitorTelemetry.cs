@@ -39,4 +39,8 @@ public static class JobMonitorTelemetry
     /// <summary>Jobs whose worker vanished mid-step.</summary>
     public static readonly Counter<long> Abends = Meter.CreateCounter<long>(
         "jobmonitor.jobs.abended", description: "Jobs moved to Abend because their worker stopped heartbeating");
+
+    /// <summary>Jobs whose overdue move the reconciler made again, by kind.</summary>
+    public static readonly Counter<long> JobsRecovered = Meter.CreateCounter<long>(
+        "jobmonitor.jobs.recovered", description: "Jobs re-driven by the reconciler (step dispatch, step result, RUN gate, max start), by kind");
 }

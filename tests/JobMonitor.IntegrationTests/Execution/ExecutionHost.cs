@@ -13,16 +13,18 @@ using Xunit;
 namespace JobMonitor.IntegrationTests.Execution;
 
 /// <summary>
-/// A worker host on its own database: the execution part for real, an in-memory bus, a stand-in for the saga's claim
-/// answer, and recorders for what the worker reports.
+/// A worker host on its own database: the execution part for real, an in-memory bus, job rows standing in for the
+/// saga's, and recorders for what the worker reports.
 /// </summary>
 public sealed class ExecutionHost : IAsyncLifetime
 {
     IHost? host;
     HttpStub? http;
 
+    /// <summary>Configuration on top of the test defaults.</summary>
+    public IReadOnlyDictionary<string, string?> ExtraSettings { get; init; } = new Dictionary<string, string?>();
+
     public NpgsqlDataSource Database { get; private set; } = null!;
-    public ClaimDesk Claims { get; } = new();
     public StepReports Reports { get; } = new();
     public DeliveryCounter Deliveries { get; } = new();
     public AgentRequests Agent { get; } = new();
@@ -40,17 +42,16 @@ public sealed class ExecutionHost : IAsyncLifetime
 
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(Settings(http.Address));
+        builder.Configuration.AddInMemoryCollection(ExtraSettings);
         builder.AddExecution();
         builder.Services.AddSingleton(Database);
         builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
-        builder.Services.AddSingleton(Claims);
         builder.Services.AddSingleton(Reports);
         builder.Services.AddSingleton(Agent);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddStepWorkers();
-            bus.AddConsumer<StandInClaimResponder>();
             bus.AddConsumer<StepReportRecorder>();
             bus.AddConsumer<TestAgent>().Endpoint(e => e.Name = TestAgent.QueueName);
             bus.AddConsumeObserver(_ => Deliveries);
@@ -63,15 +64,21 @@ public sealed class ExecutionHost : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (host is not null)
-        {
-            await host.StopAsync();
-            host.Dispose();
-        }
+        await StopAsync();
         if (http is not null)
             await http.DisposeAsync();
         if (Database is not null)
             await Database.DisposeAsync();
+    }
+
+    /// <summary>Stops the worker as a shutdown does (drain included); the database stays for the test to look at.</summary>
+    public async Task StopAsync()
+    {
+        if (host is null)
+            return;
+        await host.StopAsync();
+        host.Dispose();
+        host = null;
     }
 
     static Dictionary<string, string?> Settings(Uri httpStub)
@@ -84,6 +91,7 @@ public sealed class ExecutionHost : IAsyncLifetime
             ["Execution:HeartbeatInterval"] = "00:00:00.200",
             ["Execution:Http:AllowedBaseUrls:0"] = new Uri(httpStub, "/allowed").ToString(),
             ["Execution:Dispatch:DefaultTimeout"] = "00:00:10",
+            ["Execution:DrainTimeout"] = "00:00:05",
         };
         foreach (var name in new[] { "streams", "fail", "append", "tree" })
         {
@@ -111,7 +119,7 @@ public sealed class ExecutionHost : IAsyncLifetime
         }
     }
 
-    /// <summary>A job row as the saga would have it before the step is claimed.</summary>
+    /// <summary>A job row as the saga would have it before it dispatches a step.</summary>
     public async Task<Guid> CreateJobAsync()
     {
         var jobId = Guid.NewGuid();
@@ -142,11 +150,22 @@ public sealed class ExecutionHost : IAsyncLifetime
         return step;
     }
 
-    public async Task SendAsync(RunJobStep step)
+    /// <summary>Dispatches the step as the saga does: its job's current step run first, unless <paramref name="current"/> is false.</summary>
+    public async Task SendAsync(RunJobStep step, bool current = true)
     {
+        if (current)
+            await MakeCurrentAsync(step.JobId, step.StepRunId);
         var endpoint = await Services.GetRequiredService<ISendEndpointProvider>()
             .GetSendEndpoint(new Uri($"queue:{RunJobStepConsumerDefinition.QueueName}"));
         await endpoint.Send(step);
+    }
+
+    public async Task MakeCurrentAsync(Guid jobId, Guid stepRunId)
+    {
+        await using var command = Database.CreateCommand("UPDATE jobmonitor.jobs SET step_run_id = @run WHERE id = @id");
+        command.Parameters.AddWithValue("id", jobId);
+        command.Parameters.AddWithValue("run", stepRunId);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task SetJobStatusAsync(Guid jobId, string status)
@@ -206,43 +225,6 @@ public sealed record LogLine(string Step, string? Op, string Level, string Text)
 
 public sealed record OpRunRow(int Index, string Worker, bool Ended, string? Outcome, string? Error);
 
-/// <summary>How the stand-in saga answers claims: granted unless the job is listed as refused.</summary>
-public sealed class ClaimDesk
-{
-    readonly ConcurrentDictionary<Guid, string> refused = new();
-    int asked;
-
-    public int Asked => Volatile.Read(ref asked);
-
-    public void Refuse(Guid jobId, string reason) => refused[jobId] = reason;
-
-    public string? RefusalFor(Guid jobId)
-    {
-        Interlocked.Increment(ref asked);
-        return refused.TryGetValue(jobId, out var reason) ? reason : null;
-    }
-}
-
-/// <summary>Stands in for the saga: a granted claim sets the job Running with this step run, as the saga does.</summary>
-public sealed class StandInClaimResponder(NpgsqlDataSource database, ClaimDesk desk) : IConsumer<ClaimStepRun>
-{
-    public async Task Consume(ConsumeContext<ClaimStepRun> context)
-    {
-        var claim = context.Message;
-        if (desk.RefusalFor(claim.JobId) is { } reason)
-        {
-            await context.RespondAsync(new StepRunClaimRefused { JobId = claim.JobId, StepRunId = claim.StepRunId, Reason = reason });
-            return;
-        }
-        await using var command = database.CreateCommand(
-            "UPDATE jobmonitor.jobs SET status = 'Running', step_run_id = @run WHERE id = @id");
-        command.Parameters.AddWithValue("id", claim.JobId);
-        command.Parameters.AddWithValue("run", claim.StepRunId);
-        await command.ExecuteNonQueryAsync();
-        await context.RespondAsync(new StepRunClaimed { JobId = claim.JobId, StepRunId = claim.StepRunId });
-    }
-}
-
 /// <summary>What the worker reported: as consumed, and as published (which a stopping in-memory bus may not deliver).</summary>
 public sealed class StepReports : IPublishObserver
 {
@@ -287,7 +269,7 @@ public sealed class StepReportRecorder(StepReports reports) : IConsumer<StepRunF
     }
 }
 
-/// <summary>Counts RunJobStep deliveries the consumer has finished with (claimed and handed over, or refused).</summary>
+/// <summary>Counts RunJobStep deliveries the consumer has finished with (leased and handed over, or not claimed).</summary>
 public sealed class DeliveryCounter : IConsumeObserver
 {
     readonly ConcurrentDictionary<Guid, int> done = new();

@@ -24,17 +24,20 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
+        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
 
         Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
-        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "b", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 2, jobId, "b", DateTimeOffset.UtcNow, ct));
         Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
     }
 
     [Fact]
-    public async Task No_op_begins_under_a_claim_that_is_not_current()
+    public async Task No_op_begins_under_a_lease_that_is_not_current()
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
+        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
 
         Assert.False(await Ledger.TryBeginOpAsync(Guid.NewGuid(), 0, jobId, "a", DateTimeOffset.UtcNow, ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
@@ -43,21 +46,70 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     }
 
     [Fact]
-    public async Task Rollback_ops_run_under_a_current_claim()
+    public async Task Rollback_ops_run_under_a_current_lease()
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         await host.SetJobStatusAsync(jobId, JobStatus.Rollback);
+        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", TestContext.Current.CancellationToken));
 
         Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
     }
 
     [Fact]
-    public async Task A_step_run_starts_once()
+    public async Task Workers_racing_for_a_step_run_lease_leave_one_winner()
+    {
+        var (jobId, stepRunId) = await RunningJobAsync();
+        await host.SetJobStatusAsync(jobId, JobStatus.Ready);
+        var workers = Enumerable.Range(0, 8).Select(i => $"racer-{i}").ToArray();
+
+        var won = await Task.WhenAll(workers.Select(w => Ledger.TryClaimAsync(stepRunId, jobId, w, TestContext.Current.CancellationToken)));
+
+        Assert.Single(won, w => w);
+        var winner = workers[Array.IndexOf(won, true)];
+        Assert.Equal(winner, await host.ScalarAsync<string>("SELECT worker FROM jobmonitor.step_runs WHERE step_run_id = @id", stepRunId));
+        Assert.False(await Ledger.TryClaimAsync(stepRunId, jobId, winner, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task No_lease_is_taken_on_a_step_run_that_is_not_its_jobs_current_one()
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
 
-        Assert.True(await Ledger.TryStartStepAsync(stepRunId, jobId, "a", ct));
-        Assert.False(await Ledger.TryStartStepAsync(stepRunId, jobId, "b", ct));
+        Assert.False(await Ledger.TryClaimAsync(Guid.NewGuid(), jobId, "a", ct));
+        await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
+        Assert.False(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+    }
+
+    [Fact]
+    public async Task A_renewal_tells_a_held_lease_from_a_job_that_moved_on_and_from_a_lost_lease()
+    {
+        var (jobId, stepRunId) = await RunningJobAsync();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+
+        Assert.Equal(LeaseRenewal.Held, await Ledger.RenewAsync(stepRunId, "a", ct));
+        Assert.Equal(LeaseRenewal.Lost, await Ledger.RenewAsync(stepRunId, "b", ct));
+        await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
+        Assert.Equal(LeaseRenewal.NotCurrent, await Ledger.RenewAsync(stepRunId, "a", ct));
+        await Ledger.ReleaseAsync([stepRunId], "a", ct);
+        Assert.Equal(LeaseRenewal.Lost, await Ledger.RenewAsync(stepRunId, "a", ct));
+    }
+
+    [Fact]
+    public async Task No_op_begins_once_the_lease_is_abandoned()
+    {
+        var (jobId, stepRunId) = await RunningJobAsync();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+
+        await using (var command = host.Database.CreateCommand("UPDATE jobmonitor.step_runs SET abandoned_at = now() WHERE step_run_id = @id"))
+        {
+            command.Parameters.AddWithValue("id", stepRunId);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
     }
 }

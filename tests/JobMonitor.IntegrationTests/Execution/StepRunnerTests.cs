@@ -131,8 +131,7 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
             Ops = [Script("touch", "append", env: env), Delay("wait", TimeSpan.FromMilliseconds(300)), Script("touch-again", "append", env: env)],
         };
 
-        // The stand-in grants every claim, as a confused saga might: the ledger alone must keep ops from running twice.
-        // Two at once (caught in process), then one after the step ended (caught by the ledger).
+        // Two deliveries at once, then one after the step ended: the lease is taken once, the others claim nothing.
         await host.SendAsync(step);
         await host.SendAsync(step);
         await host.Reports.FinishedAsync(step.StepRunId);
@@ -148,18 +147,43 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
     }
 
     [Fact]
-    public async Task A_refused_claim_runs_nothing()
+    public async Task A_step_run_that_is_not_its_jobs_current_one_is_not_claimed_and_runs_nothing()
     {
         var jobId = await host.CreateJobAsync();
-        host.Claims.Refuse(jobId, "already claimed by another worker");
+        var step = new RunJobStep
+        {
+            JobId = jobId,
+            JobKey = "N.TEST-superseded",
+            StepRunId = Guid.NewGuid(),
+            Exec = 1,
+            Step = JobStep.Pre,
+            Ops = [Log("greet", "must not appear")],
+        };
 
-        var step = await host.SendAsync(jobId, Log("greet", "must not appear"));
+        await host.SendAsync(step, current: false);
         await ExecutionHost.WaitUntilAsync(() => Task.FromResult(host.Deliveries.DoneFor(step.StepRunId) == 1), "the delivery was handled");
 
         Assert.Empty(await host.OpRunsOfAsync(step.StepRunId));
         Assert.Null(await host.ScalarAsync<Guid?>("SELECT step_run_id FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId));
         Assert.Empty(await host.LogOfAsync(jobId));
         Assert.Empty(host.Reports.FinishedOf(step.StepRunId));
+    }
+
+    [Fact]
+    public async Task A_finished_step_run_keeps_its_result_with_its_lease()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        var step = await host.SendAsync(jobId, Log("greet", "hello"), Script("deploy", "fail", ["4"]));
+        var published = await host.Reports.FinishedAsync(step.StepRunId);
+
+        var stored = ExecutionLedger.ReadResult((await host.ScalarAsync<string>(
+            "SELECT result::text FROM jobmonitor.step_runs WHERE step_run_id = @id AND finished_at IS NOT NULL", step.StepRunId))!);
+        Assert.NotNull(stored);
+        Assert.Equal(published.Succeeded, stored.Succeeded);
+        Assert.Equal(published.Error, stored.Error);
+        Assert.Equal(published.Ops.Select(o => (o.Index, o.Outcome)), stored.Ops.Select(o => (o.Index, o.Outcome)));
+        Assert.Equal([OpOutcomes.Success, OpOutcomes.Error], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => r.Outcome));
     }
 
     [Fact]
@@ -182,26 +206,28 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
     }
 
     [Fact]
-    public async Task When_the_job_stops_running_mid_step_the_next_op_does_not_run()
+    public async Task When_the_job_moves_on_mid_step_the_lease_renewal_stops_the_running_op_and_the_next_does_not_run()
     {
         var jobId = await host.CreateJobAsync();
 
-        var step = await host.SendAsync(jobId, Log("first", "one"), Delay("wait", TimeSpan.FromMilliseconds(500)), Log("last", "must not appear"));
+        // No cancel message: the job row alone tells the worker, as after a broker restart that lost the broadcast.
+        var step = await host.SendAsync(jobId, Log("first", "one"), Delay("wait", TimeSpan.FromMinutes(5)), Log("last", "must not appear"));
         await ExecutionHost.WaitUntilAsync(async () => (await host.OpRunsOfAsync(step.StepRunId)).Count == 2, "the delay op started");
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
         await ExecutionHost.WaitUntilAsync(
             async () => await host.ScalarAsync<DateTime?>("SELECT finished_at FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId) is not null,
             "the step run ended");
 
-        Assert.Equal([0, 1], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => r.Index));
-        var log = await host.LogOfAsync(jobId);
-        Assert.DoesNotContain(log, l => l.Text == "must not appear");
-        Assert.Contains(log, l => l.Op == "last" && l.Text == "op last not run: the step run is no longer current");
+        var opRuns = await host.OpRunsOfAsync(step.StepRunId);
+        Assert.Equal([0, 1], opRuns.Select(r => r.Index));
+        Assert.Equal((OpOutcomes.Error, "the job moved on"), (opRuns[1].Outcome, opRuns[1].Error));
+        Assert.DoesNotContain(await host.LogOfAsync(jobId), l => l.Text == "must not appear");
         Assert.Empty(host.Reports.FinishedOf(step.StepRunId));
+        Assert.Null(await host.ScalarAsync<string>("SELECT result::text FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId));
     }
 
     [Fact]
-    public async Task A_running_step_refreshes_its_heartbeat()
+    public async Task A_running_step_renews_its_lease()
     {
         var jobId = await host.CreateJobAsync();
 
@@ -210,7 +236,7 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
             async () => await host.ScalarAsync<bool?>(
                 "SELECT heartbeat_at > claimed_at + interval '300 milliseconds' FROM jobmonitor.step_runs WHERE step_run_id = @id AND finished_at IS NULL",
                 step.StepRunId) == true,
-            "the heartbeat moved on while the step runs");
+            "the lease was renewed while the step runs");
 
         Assert.True((await host.Reports.FinishedAsync(step.StepRunId)).Succeeded);
     }

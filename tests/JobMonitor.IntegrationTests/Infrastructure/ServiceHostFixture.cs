@@ -199,6 +199,8 @@ public sealed class ServiceHostFixture : IAsyncLifetime
             ["ConnectionStrings:RabbitMq"] = broker.ToString(),
             // The telemetry tests wait for the gauges; a short cache keeps the wait short.
             ["Telemetry:GaugeCacheTime"] = "00:00:00.500",
+            // Tests may leave steps holding at the end of the run: the host's shutdown drains them this long only.
+            ["Execution:DrainTimeout"] = "00:00:03",
         };
         foreach (var (key, value) in TestUsers.Settings())
             settings[key] = value;

@@ -14,7 +14,7 @@ namespace JobMonitor.IntegrationTests.Liveness;
 /// <summary>
 /// A second service instance runs a step and is killed with SIGKILL; the in-process instance must notice and end the
 /// job in Abend. The child gets its own vhost on the same broker and the same database: every message of the job's
-/// start (CHECK, claim, RunJobStep) stays between the child's saga and the child's worker, so the child, and only
+/// start (CHECK, RunJobStep, StepRunStarted) stays between the child's saga and the child's worker, so the child, and only
 /// the child, runs the step, with no race against the in-process worker on the shared run-job-step queue. After the
 /// kill the two instances share nothing but the database, which is all the abend detector needs.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class KilledInstanceTests(ServiceHostFixture host)
 {
     const string CreateExchange = "JobMonitor.Contracts:CreateJob";
 
-    // Heartbeat 5 s + threshold 12 s + sweep 2 s: the worst case is 19 s after the last heartbeat.
+    // Lease renewal every 5 s, expired after 12 s unrenewed, sweeps every 2 s: at worst 19 s after the last renewal.
     static readonly TimeSpan AbendWithin = TimeSpan.FromSeconds(20);
 
     readonly JobApi jobs = new(host);

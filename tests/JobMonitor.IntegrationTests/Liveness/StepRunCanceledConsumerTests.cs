@@ -33,13 +33,11 @@ public sealed class StepRunCanceledConsumerTests(MigratedDatabase database) : IC
         builder.AddExecution();
         builder.Services.AddSingleton(await database.DataSourceAsync());
         builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
-        builder.Services.AddSingleton(new ClaimDesk());
         builder.Services.AddSingleton(reports);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddStepWorkers();
-            bus.AddConsumer<StandInClaimResponder>();
             bus.AddConsumer<StepReportRecorder>();
             bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
         });
@@ -97,17 +95,18 @@ public sealed class StepRunCanceledConsumerTests(MigratedDatabase database) : IC
     async Task<RunJobStep> StartAsync(OpDefinition op)
     {
         var jobId = Guid.NewGuid();
+        var stepRunId = Guid.NewGuid();
         await ExecuteAsync("""
             INSERT INTO jobmonitor.jobs (id, version, status, step, key, name, project, environment, type,
-                                         scheduled_at, max_start_at, created_at, updated_at, data)
+                                         scheduled_at, max_start_at, created_at, updated_at, step_run_id, data)
             VALUES (@id, 1, 'Ready', 'Pre', 'N.TEST-' || @id::text, 'test', 'shop', 'TEST', 'Normal',
-                    now(), now() + interval '1 hour', now(), now(), '{}')
-            """, jobId);
+                    now(), now() + interval '1 hour', now(), now(), @run, '{}')
+            """, jobId, stepRunId);
         var step = new RunJobStep
         {
             JobId = jobId,
             JobKey = $"N.TEST-{jobId}",
-            StepRunId = Guid.NewGuid(),
+            StepRunId = stepRunId,
             Exec = 1,
             Step = JobStep.Pre,
             Ops = [op],
@@ -155,10 +154,11 @@ public sealed class StepRunCanceledConsumerTests(MigratedDatabase database) : IC
         return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
     }
 
-    async Task ExecuteAsync(string sql, Guid id)
+    async Task ExecuteAsync(string sql, Guid id, Guid run)
     {
         await using var command = (await database.DataSourceAsync()).CreateCommand(sql);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("run", run);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 

@@ -164,19 +164,23 @@ public sealed class PipelineBuilder
 }
 
 /// <summary>
-/// Stands in for the step workers: claims through the saga like they do, then reports every op from the step run's
+/// Stands in for the step workers: tells the saga it started the step like they do, then reports every op from the step run's
 /// first op. Ops named "failing…" fail, "trap…" fail into a trap (onError trap), "hold…" never end (the job stays
-/// Running, or in Rollback).
+/// Running, or in Rollback); a step whose first op is named "lost…" never reaches a worker (a lost dispatch), one
+/// whose first op is named "quiet…" has its start message lost (the result alone reaches the saga).
 /// </summary>
-public sealed class ScriptedWorker(IRequestClient<ClaimStepRun> claims, TimeProvider clock) : IConsumer<RunJobStep>
+public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
 {
+    // The first dispatch of a "lost…" step run is dropped; a second one (a re-drive) is run.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> Dropped = new();
+
     public async Task Consume(ConsumeContext<RunJobStep> context)
     {
         var step = context.Message;
-        var answer = await claims.GetResponse<StepRunClaimed, StepRunClaimRefused>(
-            new ClaimStepRun { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
-        if (!answer.Is(out Response<StepRunClaimed>? _))
+        if (step.Ops[step.FirstOp].Name.StartsWith("lost", StringComparison.Ordinal) && Dropped.TryAdd(step.StepRunId, 0))
             return;
+        if (!step.Ops[step.FirstOp].Name.StartsWith("quiet", StringComparison.Ordinal))
+            await context.Publish(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = "scripted" });
 
         var now = clock.GetUtcNow();
         var results = new List<OpResult>();

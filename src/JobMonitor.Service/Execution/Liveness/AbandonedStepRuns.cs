@@ -1,49 +1,70 @@
+using System.Diagnostics;
 using JobMonitor.Service.Jobs;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace JobMonitor.Service.Execution.Liveness;
 
-/// <summary>Finds and marks the step runs whose worker stopped heartbeating while their job still waits for them.</summary>
+/// <summary>Finds and marks the step runs whose lease expired or was released while their job still waits for them.</summary>
 public sealed class AbandonedStepRuns(NpgsqlDataSource dataSource)
 {
-    // The same statuses as a current claim in the ledger: only a job still executing ops waits for its step run.
-    static readonly string[] ExecutingStatuses = [JobStatus.Running, JobStatus.Rollback];
+    // The same statuses as a current lease in the ledger: only a job still executing ops waits for its step run.
+    static readonly string[] ExecutingStatuses = [JobStatus.Ready, JobStatus.Running, JobStatus.Rollback];
 
     /// <summary>
-    /// Marks the step runs whose heartbeat is older than <paramref name="threshold"/> and hands them to
-    /// <paramref name="report"/> before committing: a failed report rolls the marks back for the next sweep. A
-    /// concurrent sweep waits on the row locks and then skips the rows (abandoned_at is set), so one instance reports.
+    /// Marks the step runs whose lease was released, or was last renewed more than <paramref name="threshold"/> before
+    /// now, counting no renewal from before <paramref name="watchingSince"/> (null: judge no expiry) nor from before the
+    /// database's own start; hands them to <paramref name="report"/> before committing: a failed report rolls the marks
+    /// back for the next sweep. A sweep slower than <paramref name="longest"/> is rolled back too: a stall that delayed
+    /// it may have delayed the renewals as well. A concurrent sweep waits on the row locks and then skips the rows
+    /// (abandoned_at is set), so one instance reports.
     /// </summary>
-    public async Task<int> SweepAsync(
-        TimeSpan threshold, Func<IReadOnlyList<AbandonedStepRun>, Task> report, CancellationToken cancellationToken)
+    public async Task<LeaseSweep> SweepAsync(TimeSpan threshold, DateTimeOffset? watchingSince, TimeSpan longest,
+        Func<IReadOnlyList<AbandonedStepRun>, Task> report, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE jobmonitor.step_runs AS r SET abandoned_at = clock_timestamp()
             FROM jobmonitor.jobs AS j
             WHERE r.finished_at IS NULL
               AND r.abandoned_at IS NULL
-              AND r.heartbeat_at < clock_timestamp() - @threshold
+              AND (r.released_at IS NOT NULL
+                   OR GREATEST(r.heartbeat_at, pg_postmaster_start_time(), COALESCE(@watching_since, 'infinity'))
+                      < clock_timestamp() - @threshold)
               AND j.id = r.job_id
               AND j.step_run_id = r.step_run_id
               AND j.status = ANY(@statuses)
-            RETURNING r.step_run_id, r.job_id, r.worker, r.heartbeat_at
+            RETURNING r.step_run_id, r.job_id, r.worker, r.heartbeat_at, r.released_at IS NOT NULL
             """;
+        var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        DateTimeOffset began;
+        await using (var now = new NpgsqlCommand("SELECT now()", connection, transaction))
+        await using (var reader = await now.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            began = reader.GetFieldValue<DateTimeOffset>(0);
+        }
         var found = new List<AbandonedStepRun>();
         await using (var command = new NpgsqlCommand(sql, connection, transaction))
         {
             command.Parameters.AddWithValue("threshold", threshold);
+            command.Parameters.Add(new NpgsqlParameter("watching_since", NpgsqlDbType.TimestampTz) { Value = (object?)watchingSince ?? DBNull.Value });
             command.Parameters.AddWithValue("statuses", ExecutingStatuses);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 found.Add(new AbandonedStepRun(
-                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4)));
         }
+        if (clock.Elapsed > longest)
+            return new LeaseSweep(began, 0, Stalled: true);
         if (found.Count == 0)
-            return 0;
+            return new LeaseSweep(began, 0, Stalled: false);
         await report(found);
         await transaction.CommitAsync(cancellationToken);
-        return found.Count;
+        return new LeaseSweep(began, found.Count, Stalled: false);
     }
 }
+
+/// <summary>One sweep: when it began (database clock), how many step runs it reported, whether it was too slow to count.</summary>
+public sealed record LeaseSweep(DateTimeOffset Began, int Reported, bool Stalled);

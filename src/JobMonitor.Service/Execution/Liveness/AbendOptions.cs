@@ -5,7 +5,10 @@ public sealed class AbendOptions
 {
     public const string Section = "Execution:Abend";
 
-    /// <summary>A step run whose last heartbeat is older than this (database clock) is reported abandoned.</summary>
+    /// <summary>
+    /// The lease: a step run whose last renewal is older than this (database clock), while the detector watched it
+    /// without a break, is reported abandoned.
+    /// </summary>
     public TimeSpan Threshold { get; set; } = TimeSpan.FromSeconds(12);
 
     /// <summary>How often every instance looks for abandoned step runs.</summary>

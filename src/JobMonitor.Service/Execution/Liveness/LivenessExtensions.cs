@@ -14,6 +14,9 @@ public static class LivenessExtensions
             .Validate<IOptions<ExecutionOptions>>(
                 (abend, execution) => abend.Threshold > 2 * execution.Value.HeartbeatInterval,
                 "Execution:Abend:Threshold must exceed twice Execution:HeartbeatInterval: one late heartbeat is no abend")
+            .Validate<IOptions<ExecutionOptions>>(
+                (abend, execution) => abend.Threshold > execution.Value.HeartbeatInterval + 2 * abend.SweepInterval,
+                "Execution:Abend:Threshold must exceed Execution:HeartbeatInterval plus twice Execution:Abend:SweepInterval")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AbandonedStepRuns>();
