@@ -16,6 +16,12 @@ if (options is null)
     return 0;
 }
 
+if (options.Faults)
+{
+    FaultReport.Print(await FaultBench.RunAsync(options.FaultRows));
+    return 0;
+}
+
 if (options.ListJobs > 0)
 {
     ListReport.Print(await ListBench.RunAsync(options));
