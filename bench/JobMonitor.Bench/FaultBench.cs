@@ -21,7 +21,7 @@ public static class FaultBench
                 Console.WriteLine($"  {figures}");
                 rows.Add(new Row(name, figures, null));
             }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException or Npgsql.NpgsqlException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or InvalidOperationException or HttpRequestException or Npgsql.NpgsqlException)
             {
                 // A row that cannot even start (instances never ready, steps never in flight) is a figure too.
                 Console.WriteLine($"  not measured: {e.Message}");

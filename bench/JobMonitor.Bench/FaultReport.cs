@@ -50,6 +50,8 @@ public static class FaultReport
                 exitSeconds = r.Figures?.ExitSeconds,
                 claimedAfterSignal = r.Figures?.ClaimedAfterSignal,
                 reordered = r.Figures?.Reordered,
+                queuesDoubled = r.Figures?.QueuesDoubled,
+                copiesDelivered = r.Figures?.CopiesDelivered,
             }),
         }, Report.Json));
     }
@@ -59,5 +61,6 @@ public static class FaultReport
         f.KilledSteps is { } killed ? string.Create(CultureInfo.InvariantCulture, $"; {killed} killed steps final in {f.KilledStepsFinalSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s")
         : f.ClaimedAfterSignal is { } claimed ? $"; exit after SIGTERM {f.ExitSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {claimed} claims after it"
         : f.Reordered is { } reordered ? $"; {reordered} out of order"
+        : f.CopiesDelivered is { } copies ? $"; {copies} copies delivered"
         : "";
 }

@@ -88,13 +88,14 @@ jm_services_mode() {
 
 jm_postgres_local_start() {
     local line version port status
-    line="$(pg_lsclusters -h 2>/dev/null | head -n 1)"
+    # Never the fault suite's cluster: the suite stops it.
+    line="$(pg_lsclusters -h 2>/dev/null | awk -v faults="$JM_FAULTS_PG_CLUSTER" '$2 != faults' | head -n 1)"
     if [ -z "$line" ]; then
         version="$(ls /usr/lib/postgresql | sort -n | tail -n 1)"
         [ -n "$version" ] || jm_die "no PostgreSQL server under /usr/lib/postgresql"
         jm_log "creating PostgreSQL $version cluster 'main'"
         jm_root pg_createcluster "$version" main >&2
-        line="$(pg_lsclusters -h | head -n 1)"
+        line="$(pg_lsclusters -h | awk -v faults="$JM_FAULTS_PG_CLUSTER" '$2 != faults' | head -n 1)"
     fi
     read -r version _ port status _ <<<"$line"
     # The test suite runs several service hosts side by side, each with its Npgsql pools and Hangfire workers:
@@ -273,8 +274,9 @@ JM_FAULTS_RABBIT_NODE="${JM_FAULTS_RABBIT_NODE:-jmfaults@localhost}"
 JM_FAULTS_RABBIT_PORT="${JM_FAULTS_RABBIT_PORT:-5673}"
 JM_FAULTS_RABBIT_API_PORT="${JM_FAULTS_RABBIT_API_PORT:-15673}"
 JM_FAULTS_RABBIT_DIST_PORT="${JM_FAULTS_RABBIT_DIST_PORT:-25673}"
-JM_FAULTS_PG_CLUSTER="${JM_FAULTS_PG_CLUSTER:-faults}"
-JM_FAULTS_PG_PORT="${JM_FAULTS_PG_PORT:-5433}"
+# Named to sort after "main": a copy of jm_postgres_local_start older than its filter still takes "main".
+JM_FAULTS_PG_CLUSTER="${JM_FAULTS_PG_CLUSTER:-main-faults}"
+JM_FAULTS_PG_PORT="${JM_FAULTS_PG_PORT:-5434}"
 
 # A RabbitMQ node of its own: its own name, ports, data, logs, plugins (management, shovel) and configuration.
 jm_faults_rabbitmq_start() {

@@ -28,8 +28,9 @@ public static class FaultRows
     static readonly TimeSpan SurvivorFinishes = TimeSpan.FromSeconds(90);
     static readonly TimeSpan InFlightWithin = TimeSpan.FromSeconds(60);
 
-    // Enough open step runs that a fault hits many jobs mid-step.
+    // Enough open step runs that a fault hits many jobs mid-step: on the one instance, or on the instance that dies.
     const int InFlight = 32;
+    const int InFlightOnVictim = 16;
 
     public static IReadOnlyList<(string Name, Func<FaultServers, Task<FaultFigures>> Run)> All { get; } =
     [
@@ -49,7 +50,7 @@ public static class FaultRows
         await using var stage = await FaultStage.StartAsync(servers, "kill", 2);
         var ids = await stage.Load.CreateJobsAsync();
         IReadOnlyList<Guid> killed = [];
-        await Polling.WaitUntilAsync(async () => (killed = await stage.Database.RunningOnAsync(FaultStage.WorkerName(0))).Count > 0,
+        await Polling.WaitUntilAsync(async () => (killed = await stage.Database.RunningOnAsync(FaultStage.WorkerName(0))).Count >= InFlightOnVictim,
             InFlightWithin, "the first instance to run steps");
         stage[0].Kill();
         var clock = Stopwatch.StartNew();
@@ -104,7 +105,7 @@ public static class FaultRows
         });
         var ids = await stage.Load.CreateJobsAsync();
         var worker = FaultStage.WorkerName(0);
-        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(worker)).Count > 0,
+        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(worker)).Count >= InFlightOnVictim,
             InFlightWithin, "the first instance to run steps");
         stage[0].Terminate();
         var clock = Stopwatch.StartNew();

@@ -123,8 +123,9 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
                 return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Refused, or too slow to answer on a loaded machine: not ready yet.
                 return false;
             }
         }, StartTimeout - clock.Elapsed, "the child service to be ready");
