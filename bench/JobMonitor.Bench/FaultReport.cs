@@ -50,6 +50,7 @@ public static class FaultReport
                 exitSeconds = r.Figures?.ExitSeconds,
                 claimedAfterSignal = r.Figures?.ClaimedAfterSignal,
                 reordered = r.Figures?.Reordered,
+                triggersLost = r.Figures?.TriggersLost,
                 queuesDoubled = r.Figures?.QueuesDoubled,
                 copiesDelivered = r.Figures?.CopiesDelivered,
             }),
@@ -60,7 +61,7 @@ public static class FaultReport
     static string Detail(JobMonitor.Faults.FaultFigures f) =>
         f.KilledSteps is { } killed ? string.Create(CultureInfo.InvariantCulture, $"; {killed} killed steps final in {f.KilledStepsFinalSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s")
         : f.ClaimedAfterSignal is { } claimed ? $"; exit after SIGTERM {f.ExitSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {claimed} claims after it"
-        : f.Reordered is { } reordered ? $"; {reordered} out of order"
+        : f.Reordered is { } reordered ? $"; {reordered} out of order, {f.TriggersLost} triggers lost"
         : f.CopiesDelivered is { } copies ? $"; {copies} copies delivered"
         : "";
 }

@@ -70,6 +70,11 @@ public sealed class FaultDatabase : IAsyncDisposable
         "SELECT count(*) FROM jobmonitor.jobs WHERE id = ANY(@ids) AND abs(extract(epoch FROM scheduled_at - @at)) >= 0.001", ids,
         new NpgsqlParameter<DateTimeOffset>("at", scheduledAt));
 
+    /// <summary>How many of <paramref name="ids"/> have their RUN date at <paramref name="scheduledAt"/> and are not final.</summary>
+    public Task<long> NotFinalAtAsync(IReadOnlyCollection<Guid> ids, DateTimeOffset scheduledAt) => ScalarAsync(
+        "SELECT count(*) FROM jobmonitor.jobs WHERE id = ANY(@ids) AND abs(extract(epoch FROM scheduled_at - @at)) < 0.001 AND NOT status = ANY(@final)", ids,
+        new NpgsqlParameter<DateTimeOffset>("at", scheduledAt));
+
     /// <summary>Where the jobs of <paramref name="ids"/> are, and every effect that happened more than once.</summary>
     public async Task<JobTally> TallyAsync(IReadOnlyCollection<Guid> ids, int opsPerJob, IReadOnlyCollection<Guid> abendExpected)
     {

@@ -24,6 +24,9 @@ public sealed record FaultFigures
     /// <summary>Two reschedules per job: jobs left with the first date, i.e. the commands applied in reverse order.</summary>
     public long? Reordered { get; init; }
 
+    /// <summary>Jobs with the last date whose RUN trigger never moved them: not final 60 s after it.</summary>
+    public long? TriggersLost { get; init; }
+
     /// <summary>Duplicate delivery: the queues whose every message was delivered twice.</summary>
     public int? QueuesDoubled { get; init; }
     public long? CopiesDelivered { get; init; }
@@ -43,7 +46,7 @@ public sealed record FaultFigures
             text += string.Create(CultureInfo.InvariantCulture,
                 $"; exited {(ExitSeconds is { } e ? $"{e:0.0} s" : "not")} after SIGTERM, {claimed} claims after it");
         if (Reordered is { } reordered)
-            text += $"; {reordered} jobs with commands applied out of order";
+            text += $"; {reordered} jobs with commands applied out of order, {TriggersLost} triggers lost";
         if (QueuesDoubled is { } queues)
             text += $"; {queues} queues doubled, {CopiesDelivered} copies delivered";
         return text + "; statuses " + string.Join(", ", t.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));

@@ -123,7 +123,8 @@ public static class FaultRows
     /// <summary>
     /// Two instances; jobs wait at their RUN gate an hour away, then each gets two reschedules published in order,
     /// to two hours away and then to 30 s away. Applied in order, every job runs RUN once, 30 s later; a pair applied
-    /// in reverse leaves a job at two hours; a trigger lost leaves it Ready, a trigger fired twice runs RUN twice.
+    /// in reverse leaves a job at two hours (not final, but not stranded: its trigger is armed); a trigger lost leaves
+    /// a job with the right date Ready, a trigger fired twice runs RUN twice.
     /// </summary>
     public static async Task<FaultFigures> CommandOrderAsync(FaultServers servers)
     {
@@ -139,6 +140,7 @@ public static class FaultRows
         return await stage.FiguresAsync("two instances: command order, triggers", ids, finished) with
         {
             Reordered = await stage.Database.ScheduledOtherThanAsync(ids, runAt),
+            TriggersLost = await stage.Database.NotFinalAtAsync(ids, runAt),
         };
     }
 
