@@ -5,7 +5,7 @@ namespace JobMonitor.FaultTests;
 [Collection(FaultSuite.Name)]
 public sealed class DuplicateDeliveryTests
 {
-    [Fact(Skip = FaultSuite.Off, SkipUnless = nameof(FaultSuite.Enabled), SkipType = typeof(FaultSuite))]
+    [FaultFact]
     public async Task Every_message_delivered_twice_has_no_double_effect()
     {
         var figures = await FaultSuite.RunAsync(FaultRows.DuplicateDeliveryAsync);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JobMonitor.Faults;
 
 namespace JobMonitor.FaultTests;
@@ -21,5 +22,29 @@ public sealed class FaultSuite
         var figures = await row(FaultServers.FromEnvironment());
         TestContext.Current.TestOutputHelper?.WriteLine(figures.ToString());
         return figures;
+    }
+}
+
+/// <summary>A fault row's test: skipped unless <see cref="FaultSuite.Enabled"/>.</summary>
+public sealed class FaultFactAttribute : FactAttribute
+{
+    public FaultFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
+    {
+        Skip = FaultSuite.Off;
+        SkipUnless = nameof(FaultSuite.Enabled);
+        SkipType = typeof(FaultSuite);
+    }
+}
+
+/// <summary>Fault rows played with several parameters: skipped unless <see cref="FaultSuite.Enabled"/>.</summary>
+public sealed class FaultTheoryAttribute : TheoryAttribute
+{
+    public FaultTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
+    {
+        Skip = FaultSuite.Off;
+        SkipUnless = nameof(FaultSuite.Enabled);
+        SkipType = typeof(FaultSuite);
     }
 }

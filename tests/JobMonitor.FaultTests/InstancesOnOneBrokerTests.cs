@@ -5,7 +5,7 @@ namespace JobMonitor.FaultTests;
 [Collection(FaultSuite.Name)]
 public sealed class InstancesOnOneBrokerTests
 {
-    [Fact(Skip = FaultSuite.Off, SkipUnless = nameof(FaultSuite.Enabled), SkipType = typeof(FaultSuite))]
+    [FaultFact]
     public async Task Two_instances_apply_each_jobs_commands_in_published_order_and_fire_each_trigger_once()
     {
         var figures = await FaultSuite.RunAsync(FaultRows.CommandOrderAsync);

@@ -5,7 +5,7 @@ namespace JobMonitor.FaultTests;
 [Collection(FaultSuite.Name)]
 public sealed class KilledInstanceTests
 {
-    [Fact(Skip = FaultSuite.Off, SkipUnless = nameof(FaultSuite.Enabled), SkipType = typeof(FaultSuite))]
+    [FaultFact]
     public async Task Kill_9_of_one_of_two_instances_abends_its_steps_within_20_s_and_the_survivor_finishes_every_other_job()
     {
         var figures = await FaultSuite.RunAsync(FaultRows.KillOneOfTwoAsync);

@@ -5,7 +5,7 @@ namespace JobMonitor.FaultTests;
 [Collection(FaultSuite.Name)]
 public sealed class RollingRestartTests
 {
-    [Fact(Skip = FaultSuite.Off, SkipUnless = nameof(FaultSuite.Enabled), SkipType = typeof(FaultSuite))]
+    [FaultFact]
     public async Task SIGTERM_of_an_instance_running_steps_takes_no_new_work_lets_its_steps_finish_and_fails_no_job()
     {
         var figures = await FaultSuite.RunAsync(FaultRows.RollingRestartAsync);

@@ -9,7 +9,7 @@ public sealed class ServerOutageTests
     public const string RabbitMq = "RabbitMQ";
     public const string Postgres = "PostgreSQL";
 
-    [Theory(Skip = FaultSuite.Off, SkipUnless = nameof(FaultSuite.Enabled), SkipType = typeof(FaultSuite))]
+    [FaultTheory]
     [InlineData(RabbitMq, 15)]
     [InlineData(RabbitMq, 60)]
     [InlineData(Postgres, 15)]

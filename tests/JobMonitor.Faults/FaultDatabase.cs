@@ -87,6 +87,18 @@ public sealed class FaultDatabase : IAsyncDisposable
                 statuses[reader.GetString(0)] = reader.GetInt64(1);
         }
         var final = statuses.Where(s => FinalStatuses.Contains(s.Key)).Sum(s => s.Value);
+        var repeatedLines = new List<string>();
+        await using (var command = Source.CreateCommand(
+            """
+            SELECT step || ' ' || coalesce(op, '-') || ': ' || text FROM jobmonitor.job_log WHERE job_id = ANY(@ids)
+            GROUP BY job_id, exec, step, op, level, text HAVING count(*) > 1 LIMIT 3
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                repeatedLines.Add(reader.GetString(0));
+        }
         return new JobTally
         {
             Statuses = statuses,
@@ -96,6 +108,7 @@ public sealed class FaultDatabase : IAsyncDisposable
             OpsTwice = await ScalarAsync(
                 "SELECT coalesce(sum(greatest(n - @ops, 0)), 0) FROM (SELECT count(*) n FROM jobmonitor.op_runs WHERE job_id = ANY(@ids) GROUP BY job_id) r",
                 ids, new NpgsqlParameter<int>("ops", opsPerJob)),
+            RepeatedLogLines = repeatedLines,
             LogLinesTwice = await ScalarAsync(
                 "SELECT count(*) - count(DISTINCT (job_id, exec, step, op, level, text)) FROM jobmonitor.job_log WHERE job_id = ANY(@ids)", ids),
             AuditTwice = await ScalarAsync(
@@ -148,6 +161,9 @@ public sealed record JobTally
 
     public required long OpsTwice { get; init; }
     public required long LogLinesTwice { get; init; }
+
+    /// <summary>A few of the lines written more than once, to tell a double effect from a line that legitimately repeats.</summary>
+    public required IReadOnlyList<string> RepeatedLogLines { get; init; }
     public required long AuditTwice { get; init; }
 
     /// <summary>A PRE, RUN or POST entered twice in one job's history: a transition applied twice.</summary>

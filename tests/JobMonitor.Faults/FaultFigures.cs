@@ -49,6 +49,8 @@ public sealed record FaultFigures
             text += $"; {reordered} jobs with commands applied out of order, {TriggersLost} triggers lost";
         if (QueuesDoubled is { } queues)
             text += $"; {queues} queues doubled, {CopiesDelivered} copies delivered";
+        if (t.RepeatedLogLines.Count > 0)
+            text += "; lines repeated: " + string.Join(" | ", t.RepeatedLogLines);
         return text + "; statuses " + string.Join(", ", t.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
     }
 }

@@ -49,11 +49,13 @@ public static class FaultRows
     {
         await using var stage = await FaultStage.StartAsync(servers, "kill", 2);
         var ids = await stage.Load.CreateJobsAsync();
-        IReadOnlyList<Guid> killed = [];
-        await Polling.WaitUntilAsync(async () => (killed = await stage.Database.RunningOnAsync(FaultStage.WorkerName(0))).Count >= InFlightOnVictim,
+        var worker = FaultStage.WorkerName(0);
+        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(worker)).Count >= InFlightOnVictim,
             InFlightWithin, "the first instance to run steps");
         stage[0].Kill();
         var clock = Stopwatch.StartNew();
+        // What it was running when it died: its step runs still open, now that nothing of it can close them.
+        var killed = await stage.Database.RunningOnAsync(worker);
         var killedFinal = await stage.SecondsUntilFinalAsync(killed, clock, AbendWithin + TimeSpan.FromSeconds(10));
         var recovered = await stage.SecondsUntilFinalAsync(ids, clock, SurvivorFinishes);
         return await stage.FiguresAsync("kill -9 of one of two instances", ids, recovered, killed) with
