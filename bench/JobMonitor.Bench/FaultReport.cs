@@ -24,7 +24,7 @@ public static class FaultReport
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {row.Name} | {f.Jobs} | {t.Stranded} | {t.Count("Abend")} ({t.UnexpectedAbend}) | {t.OpsTwice} | " +
                 $"{t.LogLinesTwice + t.AuditTwice + t.StepsTwice} | {f.ErrorQueueMessages} | " +
-                $"{(f.RecoverSeconds is { } s ? $"{s:0.0} s" : "never")}{Detail(f)} |"));
+                $"{Seconds(f.RecoverSeconds)}{Detail(f)} |"));
         }
 
         Console.WriteLine(JsonSerializer.Serialize(new
@@ -59,9 +59,11 @@ public static class FaultReport
 
     // The row's own figure: the killed steps' Abend time, the drained instance's exit, the commands out of order.
     static string Detail(JobMonitor.Faults.FaultFigures f) =>
-        f.KilledSteps is { } killed ? string.Create(CultureInfo.InvariantCulture, $"; {killed} killed steps final in {f.KilledStepsFinalSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s")
-        : f.ClaimedAfterSignal is { } claimed ? $"; exit after SIGTERM {f.ExitSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "never"} s, {claimed} claims after it"
+        f.KilledSteps is { } killed ? $"; {killed} killed steps final in {Seconds(f.KilledStepsFinalSeconds)}"
+        : f.ClaimedAfterSignal is { } claimed ? $"; exit after SIGTERM in {Seconds(f.ExitSeconds)}, {claimed} claims after it"
         : f.Reordered is { } reordered ? $"; {reordered} out of order, {f.TriggersLost} triggers lost"
         : f.CopiesDelivered is { } copies ? $"; {copies} copies delivered"
         : "";
+
+    static string Seconds(double? seconds) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0} s") : "never";
 }

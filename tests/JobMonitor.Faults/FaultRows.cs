@@ -139,10 +139,14 @@ public static class FaultRows
         var clock = Stopwatch.StartNew();
         await stage.Load.RescheduleAsync(ids, runAt.AddHours(2), runAt);
         var finished = await stage.SecondsUntilFinalAsync(ids, clock, runIn + RecoverWithin);
-        return await stage.FiguresAsync("two instances: command order, triggers", ids, finished) with
+        var figures = await stage.FiguresAsync("two instances: command order, triggers", ids, finished);
+        var lost = await stage.Database.NotFinalAtAsync(ids, runAt);
+        return figures with
         {
+            // A job left at the first date is not stranded (its trigger is armed, two hours away): it is reordered.
+            Tally = figures.Tally with { Stranded = lost },
             Reordered = await stage.Database.ScheduledOtherThanAsync(ids, runAt),
-            TriggersLost = await stage.Database.NotFinalAtAsync(ids, runAt),
+            TriggersLost = lost,
         };
     }
 
