@@ -48,10 +48,8 @@ public static class FaultRows
     public static async Task<FaultFigures> KillOneOfTwoAsync(FaultServers servers)
     {
         await using var stage = await FaultStage.StartAsync(servers, "kill", 2);
-        var ids = await stage.Load.CreateJobsAsync();
+        var ids = await LoadUntilVictimBusyAsync(stage);
         var worker = FaultStage.WorkerName(0);
-        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(worker)).Count >= InFlightOnVictim,
-            InFlightWithin, "the first instance to run steps");
         stage[0].Kill();
         var clock = Stopwatch.StartNew();
         // What it was running when it died: its step runs still open, now that nothing of it can close them.
@@ -105,10 +103,8 @@ public static class FaultRows
         {
             ["Execution:DrainTimeout"] = DrainTimeout.ToString(),
         });
-        var ids = await stage.Load.CreateJobsAsync();
+        var ids = await LoadUntilVictimBusyAsync(stage);
         var worker = FaultStage.WorkerName(0);
-        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(worker)).Count >= InFlightOnVictim,
-            InFlightWithin, "the first instance to run steps");
         stage[0].Terminate();
         var clock = Stopwatch.StartNew();
         var signaled = await stage.Database.NowAsync();
@@ -148,6 +144,15 @@ public static class FaultRows
             Reordered = await stage.Database.ScheduledOtherThanAsync(ids, runAt),
             TriggersLost = lost,
         };
+    }
+
+    // Publishes the load; returns once instance 0, the one the fault hits, runs enough steps.
+    static async Task<IReadOnlyList<Guid>> LoadUntilVictimBusyAsync(FaultStage stage)
+    {
+        var ids = await stage.Load.CreateJobsAsync();
+        await Polling.WaitUntilAsync(async () => (await stage.Database.RunningOnAsync(FaultStage.WorkerName(0))).Count >= InFlightOnVictim,
+            InFlightWithin, "the first instance to run steps");
+        return ids;
     }
 
     static async Task<FaultFigures> OutageAsync(FaultServers servers, string row, Func<FaultServers, Task<ServerOutage>> stop, TimeSpan outage)
