@@ -15,6 +15,10 @@ public sealed record BenchOptions
     /// <summary>Jobs for the retention benchmark; 0 runs another benchmark.</summary>
     public int RetentionJobs { get; init; }
 
+    /// <summary>Run the SPEC §11 fault rows instead (all, or those whose name contains one of <see cref="FaultRows"/>).</summary>
+    public bool Faults { get; init; }
+    public IReadOnlyList<string> FaultRows { get; init; } = [];
+
     public bool KeepDatabase { get; init; }
     public Uri RabbitMq { get; init; } = new(
         Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/jobmonitor-bench");
@@ -39,6 +43,11 @@ public sealed record BenchOptions
                               (no broker needed); the jobs ended more than 90 days ago are purged, timed per batch
           --retention N       the same with N jobs
           --keep-database     the list or retention benchmark keeps its database (for EXPLAIN ANALYZE by hand)
+          --faults            instead: the SPEC §11 fault rows (kill -9, RabbitMQ and PostgreSQL down 15 s / 60 s,
+                              duplicate delivery, SIGTERM, two instances) against the fault suite's own servers,
+                              200 jobs each; needs the JOBMONITOR_FAULT_* variables of jm_faults_services_up
+                              (scripts/lib/services.sh). Ignores --rabbitmq and --postgres.
+          --fault-row TEXT    with --faults: only the rows whose name contains TEXT (repeatable)
           --rabbitmq URI      AMQP URI of the bench vhost
                               (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/jobmonitor-bench)
           --postgres CONN     Npgsql connection string of a user that may create databases; the bench creates
@@ -71,6 +80,8 @@ public sealed record BenchOptions
                 "--retention-1m" => options with { RetentionJobs = 1_000_000 },
                 "--retention" => options with { RetentionJobs = PositiveInt(args, ++i) },
                 "--keep-database" => options with { KeepDatabase = true },
+                "--faults" => options with { Faults = true },
+                "--fault-row" => options with { FaultRows = [.. options.FaultRows, Value(args, ++i)] },
                 "--rabbitmq" => options with { RabbitMq = new Uri(Value(args, ++i)) },
                 "--postgres" => options with { Postgres = Value(args, ++i) },
                 var unknown => throw new ArgumentException($"Unknown option {unknown}; see --help."),

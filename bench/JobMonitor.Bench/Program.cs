@@ -22,6 +22,12 @@ if (options.RetentionJobs > 0)
     return 0;
 }
 
+if (options.Faults)
+{
+    FaultReport.Print(await FaultBench.RunAsync(options.FaultRows));
+    return 0;
+}
+
 if (options.ListJobs > 0)
 {
     ListReport.Print(await ListBench.RunAsync(options));

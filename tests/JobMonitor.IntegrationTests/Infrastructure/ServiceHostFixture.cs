@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using MassTransit;
@@ -149,22 +148,9 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         await channel.BasicPublishAsync(exchange, "", false, properties, Encoding.UTF8.GetBytes(json), cancellationToken);
     }
 
-    /// <summary>
-    /// Polls <paramref name="condition"/> until it holds; throws <see cref="TimeoutException"/> naming
-    /// <paramref name="what"/> when <paramref name="timeout"/> passes first.
-    /// </summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        var pause = TimeSpan.FromMilliseconds(20);
-        while (!await condition())
-        {
-            if (clock.Elapsed >= timeout)
-                throw new TimeoutException($"Gave up after {timeout.TotalSeconds:0.#} s waiting for {what}.");
-            await Task.Delay(pause);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
-        }
-    }
+    /// <summary>See <see cref="Polling.WaitUntilAsync"/>.</summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Polling.WaitUntilAsync(condition, timeout, what);
 
     T Started<T>(T? value) where T : class
     {

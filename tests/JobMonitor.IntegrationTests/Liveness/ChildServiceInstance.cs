@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using JobMonitor.IntegrationTests.Infrastructure;
 
@@ -71,6 +72,28 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
         process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as a rolling restart sends it: the service shuts down by its own code.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Whether the process ended within <paramref name="timeout"/>.</summary>
+    public async Task<bool> ExitedWithinAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
@@ -91,7 +114,7 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
         Address = await listening.Task;
 
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        await ServiceHostFixture.WaitUntilAsync(async () =>
+        await Polling.WaitUntilAsync(async () =>
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"The child service exited with code {process.ExitCode} while starting:\n{Output}");

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.IntegrationTests.Liveness;
+using Npgsql;
+
+namespace JobMonitor.Faults;
+
+/// <summary>
+/// One row's world: a fresh vhost on the fault node, a fresh database on the fault cluster, and service instances
+/// as child processes (so they can be killed or sent SIGTERM) sharing both, as instances of one deployment do.
+/// </summary>
+public sealed class FaultStage : IAsyncDisposable
+{
+    readonly List<ChildServiceInstance> instances = [];
+
+    FaultStage(FaultServers servers, FaultBroker broker, FaultDatabase database, FaultLoad load)
+    {
+        Servers = servers;
+        Broker = broker;
+        Database = database;
+        Load = load;
+    }
+
+    public FaultServers Servers { get; }
+    public FaultBroker Broker { get; }
+    public FaultDatabase Database { get; }
+    public FaultLoad Load { get; }
+
+    public ChildServiceInstance this[int instance] => instances[instance];
+
+    /// <summary>The <c>Execution:WorkerName</c> of instance <paramref name="instance"/>, as recorded with its step runs.</summary>
+    public static string WorkerName(int instance) => $"faults-instance-{instance}";
+
+    /// <summary>Starts <paramref name="count"/> instances, one after the other (each migrates the database first).</summary>
+    public static async Task<FaultStage> StartAsync(FaultServers servers, string row, int count, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var broker = await FaultBroker.CreateAsync(servers, row);
+        FaultDatabase? database = null;
+        FaultLoad? load = null;
+        try
+        {
+            database = await FaultDatabase.CreateAsync(servers);
+            load = await FaultLoad.ConnectAsync(broker.Amqp);
+        }
+        catch
+        {
+            if (database is not null)
+                await database.DisposeAsync();
+            await broker.DisposeAsync();
+            throw;
+        }
+        var stage = new FaultStage(servers, broker, database, load);
+        try
+        {
+            for (var i = 0; i < count; i++)
+                stage.instances.Add(await ChildServiceInstance.StartAsync(Settings(stage, i, settings)));
+        }
+        catch
+        {
+            await stage.DisposeAsync();
+            throw;
+        }
+        return stage;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="within"/> until every job of <paramref name="ids"/> is final; returns the time
+    /// on <paramref name="clock"/> when they were, or null when some were not (they count as stranded).
+    /// </summary>
+    public async Task<double?> SecondsUntilFinalAsync(IReadOnlyCollection<Guid> ids, Stopwatch clock, TimeSpan within)
+    {
+        try
+        {
+            await Polling.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    return await Database.FinalAsync(ids) == ids.Count;
+                }
+                catch (NpgsqlException)
+                {
+                    // The cluster is still coming back: not final yet.
+                    return false;
+                }
+            }, within - clock.Elapsed, $"{ids.Count} jobs to be final");
+            return Math.Round(clock.Elapsed.TotalSeconds, 1);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The figures of a row: statuses, effects seen twice, parked messages.</summary>
+    public async Task<FaultFigures> FiguresAsync(string row, IReadOnlyCollection<Guid> ids, double? recoverSeconds, IReadOnlyCollection<Guid>? abendExpected = null) =>
+        new()
+        {
+            Row = row,
+            Jobs = ids.Count,
+            Tally = await Database.TallyAsync(ids, FaultLoad.OpsPerJob, abendExpected ?? []),
+            ErrorQueueMessages = await Broker.ErrorQueueMessagesAsync(),
+            RecoverSeconds = recoverSeconds,
+        };
+
+    /// <summary>The last lines of each instance, for a failing row's message.</summary>
+    public string Output => string.Join("\n", instances.Select((instance, i) => $"--- {WorkerName(i)} ---\n{instance.Output}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in instances)
+            await instance.DisposeAsync();
+        await Load.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    static Dictionary<string, string> Settings(FaultStage stage, int instance, IReadOnlyDictionary<string, string>? extra)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Postgres"] = stage.Database.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = stage.Broker.Amqp.ToString(),
+            ["Execution:WorkerName"] = WorkerName(instance),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            settings[key] = value;
+        return settings;
+    }
+}
