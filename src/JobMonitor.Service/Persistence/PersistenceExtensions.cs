@@ -27,7 +27,6 @@ public static class PersistenceExtensions
             .Validate(o => o.Retention >= TimeSpan.Zero && o.RetentionSweepInterval > TimeSpan.Zero,
                 "Jobs:Retention must be zero (keep for ever) or a positive duration, Jobs:RetentionSweepInterval positive (e.g. 90.00:00:00, 01:00:00).")
             .ValidateOnStart();
-        builder.Services.AddHostedService<JobRetentionSweeper>();
         builder.Services.AddSingleton<JobLogStore>();
         builder.Services.AddSingleton<IJobLogWriter>(provider => provider.GetRequiredService<JobLogStore>());
         builder.Services.AddSingleton<JobReadStore>();

@@ -1,4 +1,5 @@
 using Hangfire;
+using JobMonitor.Service.Persistence;
 using Hangfire.Common;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -27,6 +28,8 @@ public static class SchedulingExtensions
         builder.Services.AddSingleton<JobTriggerStore>();
         builder.Services.AddTransient<JobTriggerFirer>();
         builder.Services.AddSingleton<TriggerTracingFilter>();
+        // Here, not with persistence: a purged job's trigger still waiting in Hangfire is deleted there too.
+        builder.Services.AddHostedService<JobRetentionSweeper>();
 
         builder.Services.AddHangfire((services, hangfire) =>
         {
