@@ -51,9 +51,8 @@ public sealed partial class JobDefinitionValidator
     void CheckScriptUse(Contracts.OpParams parameters, string path, string project, string environment)
     {
         var name = parameters.Script!;
-        // Names compare exactly, as the worker looks them up (configuration keys themselves ignore case).
-        if (!Execution.Scripts.TryGetValue(name, out var script))
-            throw Fail(RejectionCodes.UnknownScript, $"{path}.script", $"script '{Clip(name)}' is not configured in this service (Execution:Scripts).");
+        // CheckScript refused a name that is not configured.
+        var script = Execution.Scripts[name];
         var scopes = ScopeList.Parse(script.Scopes);
         if (!scopes.Covers(project, environment))
             throw Fail(RejectionCodes.ScopeNotAllowed, $"{path}.script",

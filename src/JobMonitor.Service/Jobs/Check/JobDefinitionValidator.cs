@@ -178,7 +178,8 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
     TimeSpan? CheckScript(OpParams parameters, string field)
     {
         var script = Text(parameters.Script, $"{field}.params.script", _limits.NameLength);
-        if (!configuration.GetSection($"Execution:Scripts:{script}").Exists())
+        // Names compare exactly, as the worker looks them up (configuration keys themselves ignore case).
+        if (!Execution.Scripts.ContainsKey(script))
             throw Fail(RejectionCodes.UnknownScript, $"{field}.params.script",
                 $"script '{Clip(script)}' is not configured in this service (Execution:Scripts).");
         return OptionalDuration(parameters.Timeout, $"{field}.params.timeout");
