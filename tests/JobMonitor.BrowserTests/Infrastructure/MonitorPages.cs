@@ -35,9 +35,22 @@ public static class MonitorPages
     /// <summary>Clicks a row's action, confirms its dialog (after <paramref name="fill" />) and waits for the command's result.</summary>
     public static async Task<string> ActAsync(this IPage page, Guid jobId, string action, Func<ILocator, Task>? fill = null)
     {
-        await page.Row(jobId).Locator($"button[data-action='{action}']").ClickAsync();
         var dialog = page.Locator("#action-dialog");
-        await Expect(dialog).ToBeVisibleAsync();
+        // The live table redraws a row as its job's events arrive; a click on a button being replaced is lost, so the
+        // click is repeated until the dialog opens.
+        await JobMonitor.IntegrationTests.Infrastructure.Polling.WaitUntilAsync(async () =>
+        {
+            await page.Row(jobId).Locator($"button[data-action='{action}']").ClickAsync();
+            try
+            {
+                await dialog.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 1_000 });
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), $"the {action} dialog of job {jobId} to open");
         if (fill is not null)
             await fill(dialog);
         await dialog.Locator($"button[data-confirm='{action}']").ClickAsync();

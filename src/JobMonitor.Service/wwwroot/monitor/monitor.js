@@ -171,6 +171,9 @@ function matches(item) {
 /** Applies a changed job without moving what the operator looks at: rows added or removed above keep the view still. */
 function upsert(item) {
   const index = state.items.findIndex((j) => j.id === item.id);
+  // Events of one job may arrive out of order (they leave from different consumers): an older version never
+  // replaces a newer one.
+  if (index >= 0 && state.items[index].version > item.version) return;
   if (index >= 0) {
     if (matches(item)) {
       state.items[index] = item;
