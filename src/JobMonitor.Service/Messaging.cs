@@ -2,6 +2,7 @@ using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Persistence.Outbox;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 
@@ -37,6 +38,7 @@ public static class Messaging
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.AddOutbox();
     }
 }
 
