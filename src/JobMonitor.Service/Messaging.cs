@@ -3,6 +3,7 @@ using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Persistence.Outbox;
+using JobMonitor.Service.Retries;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 
@@ -29,6 +30,10 @@ public static class Messaging
                 bus.AddTriggerScheduling();
             }
             bus.AddMonitorConsumers(builder.Configuration.Roles());
+            // Every endpoint rides out broker and database outages; the step runner's without the kill switch, which
+            // would cancel the steps it is running.
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+                endpoint.UseOutageRetries(context, killSwitch: name != RunJobStepConsumerDefinition.QueueName));
 
             bus.UsingRabbitMq((context, cfg) =>
             {
