@@ -1,3 +1,4 @@
+using JobMonitor.Contracts;
 using JobMonitor.Service.Jobs;
 using MassTransit;
 using MassTransit.Saga;
@@ -19,6 +20,9 @@ public sealed class PostgresSagaRepositoryContextFactory(
     {
         if (context.TryGetPayload<JobSagaTransaction>(out var shared))
         {
+            // A command numbered by the ordered relay applies only after the job's earlier commands.
+            if (context.Message is JobCommand command && context.Headers.Get<int>(CommandOrder.Header) is { } sequence)
+                await CommandOrder.TakeTurnAsync(shared, command.JobId, sequence, context.CancellationToken);
             await next.Send(new PostgresSagaRepositoryContext<T>(shared, context, factory));
             return;
         }

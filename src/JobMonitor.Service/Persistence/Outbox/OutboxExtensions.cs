@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MassTransit;
 using MassTransit.Configuration;
 using MassTransit.Middleware;
@@ -6,6 +7,8 @@ namespace JobMonitor.Service.Persistence.Outbox;
 
 public static class OutboxExtensions
 {
+    static readonly ConditionalWeakTable<IReceiveEndpointConfigurator, object> Configured = new();
+
     /// <summary>The outbox's parts: the consume pipe's context factory, the publisher for the API, and the relay.</summary>
     public static void AddOutbox(this IHostApplicationBuilder builder)
     {
@@ -21,6 +24,9 @@ public static class OutboxExtensions
     /// </summary>
     public static void UsePostgresOutbox(this IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
     {
+        // Several consumer definitions of one endpoint (the ordered command relay) each ask for it; once is enough.
+        if (!Configured.TryAdd(endpoint, true))
+            return;
         var observer = new OutboxConsumePipeSpecificationObserver<JobSagaTransaction>(endpoint, context);
         endpoint.ConnectConsumerConfigurationObserver(observer);
         endpoint.ConnectSagaConfigurationObserver(observer);

@@ -108,9 +108,10 @@ public sealed class OutboxRelay(
 
     async Task SweepInboxAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
-        var removed = await OutboxTable.SweepInboxAsync(dataSource, settings.InboxRetention, cancellationToken);
+        var removed = await OutboxTable.SweepInboxAsync(dataSource, settings.InboxRetention, cancellationToken)
+            + await CommandOrder.SweepAsync(dataSource, settings.InboxRetention, cancellationToken);
         if (removed > 0)
-            logger.LogDebug("Forgot {Count} inbox entries older than {Retention}", removed, settings.InboxRetention);
+            logger.LogDebug("Forgot {Count} inbox and command order entries older than {Retention}", removed, settings.InboxRetention);
     }
 
     // One lane per job keeps its messages in order; a message of no job has a lane of its own.
