@@ -52,9 +52,12 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
         return _bus;
     }
 
-    /// <summary>A bus whose broker address is a closed port: every publish fails (not started: it would never connect).</summary>
+    /// <summary>
+    /// A bus for the test broker and vhost reached through a closed port: every publish fails (not started: it would
+    /// never connect).
+    /// </summary>
     public static IBus UnreachableBus() =>
-        Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new Uri("amqp://guest:guest@127.0.0.1:1/")));
+        Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new UriBuilder(TestServices.RabbitMq) { Port = 1 }.Uri));
 
     /// <summary>Writes <paramref name="messages" /> as outbox rows in one transaction, committed or rolled back.</summary>
     public async Task WriteAsync(bool commit, params OutboxProbe[] messages)

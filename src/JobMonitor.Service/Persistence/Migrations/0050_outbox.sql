@@ -1,7 +1,9 @@
 -- Transactional outbox: messages a transaction sends are rows written in that same transaction; the relay
--- (OutboxRelay) publishes them with publisher confirms and deletes them. job_id keeps one job's messages in order.
+-- (OutboxRelay) publishes them with publisher confirms and deletes them. job_id keeps one job's messages in order;
+-- broker (host and vhost of the destination) is which relays may send the row: those whose bus is on that broker.
 CREATE TABLE jobmonitor.outbox_messages (
     sequence_number  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    broker           text NOT NULL,
     job_id           uuid NULL,
     message_id       uuid NOT NULL,
     destination      text NOT NULL,
@@ -21,6 +23,7 @@ CREATE TABLE jobmonitor.outbox_messages (
     expiration_time  timestamptz NULL
 );
 
+CREATE INDEX outbox_messages_broker_idx ON jobmonitor.outbox_messages (broker, sequence_number);
 CREATE INDEX outbox_messages_job_idx ON jobmonitor.outbox_messages (job_id, sequence_number) WHERE job_id IS NOT NULL;
 
 -- Inbox: one row per (consumer, message id) applied, written in the consumer's transaction; a redelivery of a

@@ -19,6 +19,9 @@ public sealed class OutboxMessage : OutboxMessageContext
     public Guid? JobId { get; init; }
     public required Guid MessageId { get; init; }
     public required Uri Destination { get; init; }
+
+    /// <summary>The broker (host and vhost) of <see cref="Destination" />: only a relay whose bus is there may send it.</summary>
+    public Uri Broker => BrokerOf(Destination);
     public required string MessageType { get; init; }
     public required string ContentType { get; init; }
     public required string Body { get; init; }
@@ -70,6 +73,12 @@ public sealed class OutboxMessage : OutboxMessageContext
             ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
         };
     }
+
+    /// <summary>
+    /// The broker part of an address of the bus: host and vhost, i.e. everything but the last segment (the exchange or
+    /// queue) and the port (how this instance reaches the broker, not which broker it is).
+    /// </summary>
+    public static Uri BrokerOf(Uri address) => new UriBuilder(new Uri(address, ".")) { Port = -1, Query = "" }.Uri;
 
     static DateTime Utc(DateTime time) =>
         time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc);

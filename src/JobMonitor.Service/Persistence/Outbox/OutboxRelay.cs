@@ -9,7 +9,8 @@ using Npgsql;
 namespace JobMonitor.Service.Persistence.Outbox;
 
 /// <summary>
-/// Delivers outbox rows; every instance runs one. A round claims the oldest rows (FOR UPDATE SKIP LOCKED, so relays
+/// Delivers outbox rows; every instance runs one. A round claims the oldest rows of its bus's broker (instances on one
+/// database but other vhosts leave each other's rows alone) with FOR UPDATE SKIP LOCKED, so relays
 /// share the work), publishes them with publisher confirms (one job's rows one after the other, jobs in parallel),
 /// deletes the rows that were confirmed and commits. A failed round keeps its unsent rows and backs off; the relay
 /// never gives up, and a row is deleted only after the broker confirmed it: delivery is at least once.
@@ -49,7 +50,7 @@ public sealed class OutboxRelay(
             catch (Exception e)
             {
                 MessagingTelemetry.OutboxFailures.Add(1);
-                backoff = TimeSpan.FromTicks(Math.Clamp(backoff.Ticks * 2, MinBackoff.Ticks, settings.MaxBackoff.Ticks));
+                backoff = TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, Math.Max(MinBackoff.Ticks, backoff.Ticks * 2)));
                 logger.LogWarning(e, "Outbox relay round failed; the rows stay and are sent again in {Backoff}", backoff);
             }
         }
@@ -60,7 +61,7 @@ public sealed class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await OutboxTable.ClaimAsync(connection, transaction, settings.BatchSize, cancellationToken);
+        var rows = await OutboxTable.ClaimAsync(connection, transaction, OutboxMessage.BrokerOf(bus.Address), settings.BatchSize, cancellationToken);
         if (rows.Count == 0)
             return false;
 

@@ -18,17 +18,17 @@ public static class OutboxTable
     // Rows take their sequence numbers in the order the messages were sent (the position in the arrays).
     const string InsertSql = $"""
         INSERT INTO jobmonitor.outbox_messages (
-            job_id, message_id, destination, message_type, content_type, body, headers, properties,
+            broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
             sent_time, expiration_time)
-        SELECT job_id, message_id, destination, message_type, content_type, body, headers, properties,
+        SELECT broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
             sent_time, expiration_time
         FROM unnest(
-            @job_id, @message_id, @destination, @message_type, @content_type, @body, @headers, @properties,
+            @broker, @job_id, @message_id, @destination, @message_type, @content_type, @body, @headers, @properties,
             @conversation_id, @correlation_id, @initiator_id, @request_id, @source_address, @response_address,
             @fault_address, @sent_time, @expiration_time) WITH ORDINALITY AS m(
-            job_id, message_id, destination, message_type, content_type, body, headers, properties,
+            broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
             sent_time, expiration_time, position)
         ORDER BY m.position;
@@ -40,6 +40,7 @@ public static class OutboxTable
     const string ClaimSql = $"""
         WITH claimed AS (
             SELECT {Columns} FROM jobmonitor.outbox_messages
+            WHERE broker = @broker
             ORDER BY sequence_number
             LIMIT @limit
             FOR UPDATE SKIP LOCKED)
@@ -78,6 +79,7 @@ public static class OutboxTable
             return;
         await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
         var p = command.Parameters;
+        p.Add(Array("broker", NpgsqlDbType.Text, messages.Select(m => m.Broker.ToString())));
         p.Add(Array("job_id", NpgsqlDbType.Uuid, messages.Select(m => m.JobId)));
         p.Add(Array("message_id", NpgsqlDbType.Uuid, messages.Select(m => m.MessageId)));
         p.Add(Array("destination", NpgsqlDbType.Text, messages.Select(m => m.Destination.ToString())));
@@ -108,11 +110,12 @@ public static class OutboxTable
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Locks up to <paramref name="limit" /> rows for this transaction, oldest first.</summary>
+    /// <summary>Locks up to <paramref name="limit" /> rows for <paramref name="broker" /> for this transaction, oldest first.</summary>
     public static async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Uri broker, int limit, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(ClaimSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("broker", broker.ToString()));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var messages = new List<OutboxMessage>();

@@ -23,8 +23,7 @@ public sealed class OutboxWakeUp(NpgsqlDataSource dataSource, ILogger logger) : 
             }
             await _connection.WaitAsync(timeout, cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException
-                                  && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogDebug(e, "The outbox relay lost its LISTEN connection; polling until it is back");
             await DisposeAsync();

@@ -17,10 +17,11 @@ public sealed class PostgresOutboxContextFactory(NpgsqlDataSource dataSource, IS
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId()
-            ?? throw new MessageException(typeof(T), "The inbox needs a MessageId to tell a redelivery from a new message.");
         await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, context.CancellationToken);
-        var first = await transaction.TryConsumeAsync(options.ConsumerId, messageId, context.CancellationToken);
+        // A raw JSON message from a publisher that set no message_id cannot be recognised when it comes again: it is
+        // applied as new (the saga still knows a repeated command by its commandId).
+        var first = context.GetOriginalMessageId() is not { } messageId
+            || await transaction.TryConsumeAsync(options.ConsumerId, messageId, context.CancellationToken);
         if (!first)
             MessagingTelemetry.InboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", options.ConsumerType));
         var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, transaction, alreadyConsumed: !first);
