@@ -9,7 +9,7 @@ public static class OutageRetryExtensions
 
     /// <summary>
     /// Rides out outages: transient failures are retried in memory with back-off, then the message is requeued (never
-    /// dead-lettered); when most messages fail, the kill switch stops the endpoint for a while and starts it again.
+    /// dead-lettered); when most messages fail for an outage, the kill switch stops the endpoint for a while and starts it again.
     /// </summary>
     /// <param name="killSwitch">
     /// False for an endpoint whose consumers hold long work (the step runner): stopping the endpoint would cancel it.
@@ -23,7 +23,7 @@ public static class OutageRetryExtensions
                 .SetTripThreshold(0.5)
                 .SetTrackingPeriod(TimeSpan.FromMinutes(1))
                 .SetRestartTimeout(TimeSpan.FromSeconds(20))
-                .SetExceptionFilter(x => x.Handle<Exception>(TransientFailures.Are)));
+                .SetExceptionFilter(x => x.Handle<Exception>(TransientFailures.AreOutage)));
         }
         endpoint.UseFilter(new OutageFilter(
             context.GetRequiredService<Persistence.JobReadStore>(),

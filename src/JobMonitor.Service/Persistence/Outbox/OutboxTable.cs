@@ -68,10 +68,6 @@ public static class OutboxTable
         DELETE FROM jobmonitor.inbox_messages WHERE consumed_at < now() - @retention
         """;
 
-    const string PendingSql = """
-        SELECT count(*) FROM jobmonitor.outbox_messages
-        """;
-
     public static async Task InsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
@@ -138,13 +134,6 @@ public static class OutboxTable
         await using var command = dataSource.CreateCommand(SweepInboxSql);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("retention", retention));
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Rows written and not yet sent.</summary>
-    public static async Task<long> PendingAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(PendingSql);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     static OutboxMessage Read(NpgsqlDataReader r) => new()
