@@ -20,7 +20,11 @@ CREATE TABLE jobmonitor.outbox_messages (
     response_address text NULL,
     fault_address    text NULL,
     sent_time        timestamptz NOT NULL,
-    expiration_time  timestamptz NULL
+    expiration_time  timestamptz NULL,
+    -- A row the broker refused or did not confirm waits, with back-off, before it is tried again; meanwhile its job's
+    -- later rows wait behind it and every other job's go on.
+    attempts         integer NOT NULL DEFAULT 0,
+    not_before       timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE INDEX outbox_messages_broker_idx ON jobmonitor.outbox_messages (broker, sequence_number);

@@ -66,6 +66,7 @@ public sealed class OutboxRelay(
             return false;
 
         var sent = new ConcurrentBag<long>();
+        var failed = new ConcurrentBag<long>();
         var failures = new ConcurrentBag<Exception>();
         await Task.WhenAll(rows.GroupBy(Lane).Select(async lane =>
         {
@@ -79,18 +80,27 @@ public sealed class OutboxRelay(
                 catch (Exception e)
                 {
                     // The rest of this job's rows wait for this one: they must not overtake it.
+                    failed.Add(row.SequenceNumber);
                     failures.Add(e);
                     return;
                 }
             }
         }));
 
-        // What the broker confirmed is deleted even when part of the round failed, so it is not sent twice.
+        // What the broker confirmed is deleted even when part of the round failed, so it is not sent twice. A row that
+        // failed waits a while (with its job's later rows), so that it does not hold up every other job's messages.
         await OutboxTable.DeleteAsync(connection, transaction, sent, CancellationToken.None);
+        await OutboxTable.PostponeAsync(connection, transaction, failed, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         MessagingTelemetry.OutboxDelivered.Add(sent.Count);
         if (!failures.IsEmpty)
-            throw new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);
+        {
+            var failure = new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);
+            // Nothing went out: the broker is probably away, the relay backs off. Else only those rows wait.
+            if (sent.IsEmpty)
+                throw failure;
+            logger.LogWarning(failure, "Outbox messages could not be sent; they are tried again later");
+        }
         return rows.Count == settings.BatchSize;
     }
 

@@ -40,7 +40,7 @@ public static class OutboxTable
     const string ClaimSql = $"""
         WITH claimed AS (
             SELECT {Columns} FROM jobmonitor.outbox_messages
-            WHERE broker = @broker
+            WHERE broker = @broker AND not_before <= now()
             ORDER BY sequence_number
             LIMIT @limit
             FOR UPDATE SKIP LOCKED)
@@ -50,6 +50,13 @@ public static class OutboxTable
             WHERE o.job_id = c.job_id AND o.sequence_number < c.sequence_number
               AND o.sequence_number NOT IN (SELECT sequence_number FROM claimed))
         ORDER BY c.sequence_number
+        """;
+
+    // 1 s, 2 s, 4 s ... up to a minute between attempts at one row.
+    const string PostponeSql = """
+        UPDATE jobmonitor.outbox_messages
+        SET attempts = attempts + 1, not_before = now() + make_interval(secs => least(60, power(2, attempts)))
+        WHERE sequence_number = ANY(@sequence_numbers)
         """;
 
     const string DeleteSql = """
@@ -124,6 +131,15 @@ public static class OutboxTable
         NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(DeleteSql, connection, transaction);
+        command.Parameters.Add(Array("sequence_numbers", NpgsqlDbType.Bigint, sequenceNumbers));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Puts rows that could not be sent aside for a while (longer after each attempt).</summary>
+    public static async Task PostponeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(PostponeSql, connection, transaction);
         command.Parameters.Add(Array("sequence_numbers", NpgsqlDbType.Bigint, sequenceNumbers));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
