@@ -2,6 +2,8 @@ using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Monitor;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Persistence.Outbox;
+using JobMonitor.Service.Retries;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
 
@@ -28,6 +30,10 @@ public static class Messaging
                 bus.AddTriggerScheduling();
             }
             bus.AddMonitorConsumers(builder.Configuration.Roles());
+            // Every endpoint rides out broker and database outages; the step runner's without the kill switch, which
+            // would cancel the steps it is running.
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
+                endpoint.UseOutageRetries(context, killSwitch: name != RunJobStepConsumerDefinition.QueueName));
 
             bus.UsingRabbitMq((context, cfg) =>
             {
@@ -37,6 +43,7 @@ public static class Messaging
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.AddOutbox();
     }
 }
 

@@ -1,15 +1,16 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Recovery;
+using JobMonitor.Service.Persistence.Outbox;
 using JobMonitor.Service.Scheduling;
 using MassTransit;
-using Npgsql;
 
 namespace JobMonitor.Service.Jobs;
 
 /// <summary>
-/// How the job saga consumes: retried on optimistic-concurrency conflicts, publishing only after its state is
-/// saved, and partitioned by job so one instance does not race itself.
+/// How the job saga consumes: retried on optimistic-concurrency conflicts (OutageRetryExtensions, as every endpoint), sending through the PostgreSQL outbox (in
+/// the transaction that saves its state; a redelivery already applied is dropped by the inbox), and partitioned by
+/// job so one instance does not race itself.
 /// </summary>
 public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobState>
 {
@@ -42,13 +43,7 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
         endpointConfigurator.ConfigureMessageTopology<RespondToTrap>(false);
         endpointConfigurator.ConfigureMessageTopology<PauseTrap>(false);
         endpointConfigurator.ConfigureMessageTopology<ResumeTrap>(false);
-        endpointConfigurator.UseMessageRetry(r =>
-        {
-            r.Handle<ConcurrencyException>();
-            r.Handle<NpgsqlException>(e => e.IsTransient);
-            r.Intervals(0, 5, 10, 25, 50, 100, 200, 400, 800, 1000, 1000, 1000);
-        });
-        endpointConfigurator.UseInMemoryOutbox(context);
+        endpointConfigurator.UsePostgresOutbox(context);
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
             rabbit.EnablePriority(MessagePriorities.Max);
 

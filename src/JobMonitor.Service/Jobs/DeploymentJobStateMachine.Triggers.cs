@@ -64,7 +64,12 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var trap = job.Trap!;
         job.Trap = null;
-        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId, Kinds = [JobTriggerKind.TrapTimeout] });
+        await context.Publish(new DisarmJobTriggers
+        {
+            JobId = job.CorrelationId,
+            Kinds = [JobTriggerKind.TrapTimeout],
+            Tokens = new Dictionary<JobTriggerKind, int> { [JobTriggerKind.TrapTimeout] = job.TrapToken },
+        });
         switch (action)
         {
             case "retry":
@@ -114,7 +119,16 @@ public sealed partial class DeploymentJobStateMachine
         if (!job.TriggersArmed)
             return;
         job.TriggersArmed = false;
-        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId });
+        await context.Publish(new DisarmJobTriggers
+        {
+            JobId = job.CorrelationId,
+            Tokens = new Dictionary<JobTriggerKind, int>
+            {
+                [JobTriggerKind.RunGate] = job.RunGateToken,
+                [JobTriggerKind.MaxStart] = job.MaxStartToken,
+                [JobTriggerKind.TrapTimeout] = job.TrapToken,
+            },
+        });
     }
 
     static Task ArmMaxStartAsync(BehaviorContext<DeploymentJobState> context) =>

@@ -18,20 +18,20 @@ public static class JobLifecycleExtensions
 
     public static void AddJobLifecycleHandlers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<CreateJobConsumer, CommandEndpointDefinition<CreateJobConsumer, CreateJob>>();
-        bus.AddCommandRelay<ApproveJob>("approve-job");
-        bus.AddCommandRelay<RejectJob>("reject-job");
-        bus.AddCommandRelay<RescheduleJob>("reschedule-job");
-        bus.AddCommandRelay<RerunJob>("rerun-job");
-        bus.AddCommandRelay<CancelJob>("cancel-job");
-        bus.AddCommandRelay<DeleteJob>("delete-job");
-        bus.AddCommandRelay<RespondToTrap>("respond-to-trap");
-        bus.AddCommandRelay<PauseTrap>("pause-trap");
-        bus.AddCommandRelay<ResumeTrap>("resume-trap");
+        bus.AddConsumer<CreateJobConsumer, CreateJobEndpointDefinition>();
+        bus.AddCommandRelay<ApproveJob>();
+        bus.AddCommandRelay<RejectJob>();
+        bus.AddCommandRelay<RescheduleJob>();
+        bus.AddCommandRelay<RerunJob>();
+        bus.AddCommandRelay<CancelJob>();
+        bus.AddCommandRelay<DeleteJob>();
+        bus.AddCommandRelay<RespondToTrap>();
+        bus.AddCommandRelay<PauseTrap>();
+        bus.AddCommandRelay<ResumeTrap>();
         bus.AddSagaStateMachine<DeploymentJobStateMachine, DeploymentJobState, DeploymentJobStateDefinition>()
             .PostgresRepository();
     }
 
-    static void AddCommandRelay<T>(this IBusRegistrationConfigurator bus, string endpoint) where T : JobCommand =>
-        bus.AddConsumer<JobCommandRelay<T>, CommandEndpointDefinition<JobCommandRelay<T>, T>>().Endpoint(e => e.Name = endpoint);
+    static void AddCommandRelay<T>(this IBusRegistrationConfigurator bus) where T : JobCommand =>
+        bus.AddConsumer<JobCommandRelay<T>, JobCommandRelayDefinition<T>>();
 }

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Persistence;
 using Npgsql;
 
 namespace JobMonitor.Service.Monitor;
@@ -59,9 +60,9 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
     /// Records <paramref name="status" /> as pending. Returns the row as stored: when the command id was used before,
     /// the earlier row (possibly of another job or requester: the caller must compare).
     /// </summary>
-    public async Task<CommandStatus> BeginAsync(CommandStatus status, CancellationToken cancellationToken)
+    public async Task<CommandStatus> BeginAsync(JobSagaTransaction transaction, CommandStatus status, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(InsertSql);
+        await using var command = transaction.CreateCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<Guid>("command_id", status.CommandId));
         command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", status.JobId));
         command.Parameters.Add(new NpgsqlParameter<string>("command", status.Command));
@@ -69,15 +70,23 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
         command.Parameters.Add(new NpgsqlParameter<string>("environment", status.Environment));
         command.Parameters.Add(new NpgsqlParameter<string>("requested_by", status.RequestedBy));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", clock.GetUtcNow()));
-        return await ReadOneAsync(command, cancellationToken) ?? await GetAsync(status.CommandId, cancellationToken)
+        if (await ReadOneAsync(command, cancellationToken) is { } inserted)
+            return inserted;
+        await using var select = transaction.CreateCommand(SelectSql);
+        return await SelectAsync(select, status.CommandId, cancellationToken)
             ?? throw new InvalidOperationException($"command_status {status.CommandId} neither inserted nor found.");
     }
 
     public async Task<CommandStatus?> GetAsync(Guid commandId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SelectSql);
+        return await SelectAsync(command, commandId, cancellationToken);
+    }
+
+    static Task<CommandStatus?> SelectAsync(NpgsqlCommand command, Guid commandId, CancellationToken cancellationToken)
+    {
         command.Parameters.Add(new NpgsqlParameter<Guid>("command_id", commandId));
-        return await ReadOneAsync(command, cancellationToken);
+        return ReadOneAsync(command, cancellationToken);
     }
 
     /// <summary>Records the service's answer; a command the API did not post has no row and is ignored.</summary>

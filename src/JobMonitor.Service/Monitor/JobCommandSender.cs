@@ -2,9 +2,11 @@ using JobMonitor.Contracts;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Persistence.Outbox;
 using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 
 namespace JobMonitor.Service.Monitor;
 
@@ -13,11 +15,12 @@ public sealed record CommandReceipt(Guid CommandId, Guid JobId);
 
 /// <summary>
 /// The common path of the action endpoints: the job must be visible, the caller allowed, the status must allow the
-/// command; then it is recorded as pending and published with the caller as RequestedBy. The saga checks all of it
+/// command; then it is recorded as pending and published with the caller as RequestedBy, both in one transaction
+/// through the outbox: an accepted command is never lost, even with the broker away. The saga checks all of it
 /// again when the command arrives (the job may have moved on): these checks only make the usual answer quick and clear.
 /// </summary>
 public sealed class JobCommandSender(
-    JobReadStore jobs, CommandStatusStore statuses, IPublishEndpoint publish, ILogger<JobCommandSender> logger)
+    NpgsqlDataSource dataSource, JobReadStore jobs, CommandStatusStore statuses, OutboxPublisher outbox, ILogger<JobCommandSender> logger)
 {
     public async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> SendAsync(
         HttpContext http, JobRef jobRef, string action, IActionRequest body, FieldErrors errors, JobCommand command)
@@ -49,29 +52,21 @@ public sealed class JobCommandSender(
         return await PublishAsync(caller, stamped, body.CommandId, job.Project, job.Environment, http.RequestAborted);
     }
 
-    /// <summary>Records the command as pending for <paramref name="caller" /> and publishes it.</summary>
+    /// <summary>Records the command as pending for <paramref name="caller" /> and publishes it, in one transaction.</summary>
     public async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> PublishAsync(
         Caller caller, JobCommand command, Guid? commandId, string project, string environment, CancellationToken cancellationToken)
     {
         var name = command.GetType().Name;
         var stamped = command with { CommandId = commandId ?? NewId.NextGuid(), RequestedBy = caller.Name };
-        var stored = await statuses.BeginAsync(new CommandStatus(stamped.CommandId, stamped.JobId, name, project, environment,
-            caller.Name, CommandStates.Pending, null, null, null, false, default), cancellationToken);
+        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, cancellationToken);
+        var stored = await statuses.BeginAsync(transaction, new CommandStatus(stamped.CommandId, stamped.JobId, name, project,
+            environment, caller.Name, CommandStates.Pending, null, null, null, false, default), cancellationToken);
         if (stored.JobId != stamped.JobId || stored.RequestedBy != caller.Name || stored.Command != name)
             return Problems.Conflict("command_id_in_use", $"commandId {stamped.CommandId} was used for another command.");
 
-        try
-        {
-            // The runtime type picks the exchange (JobMonitor.Contracts:CancelJob, ...), not the static JobCommand.
-            await publish.Publish(stamped, stamped.GetType(), cancellationToken);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "{Command} {CommandId} for job {JobId} could not be published", name, stamped.CommandId, stamped.JobId);
-            await statuses.RecordAsync(stamped.CommandId, CommandStates.Rejected, "not_published",
-                null, "The command could not be published; send it again.", false, CancellationToken.None);
-            throw;
-        }
+        // The runtime type picks the exchange (JobMonitor.Contracts:CancelJob, ...), not the static JobCommand.
+        await outbox.PublishAsync(transaction, stamped, stamped.GetType(), cancellationToken);
+        await transaction.CommitAsync();
         logger.LogInformation("{Command} {CommandId} for job {JobId} published for {User}", name, stamped.CommandId, stamped.JobId, caller.Name);
         return TypedResults.Accepted($"/api/commands/{stamped.CommandId}", new CommandReceipt(stamped.CommandId, stamped.JobId));
     }

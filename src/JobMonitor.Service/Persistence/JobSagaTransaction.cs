@@ -1,12 +1,14 @@
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence.Outbox;
 using MassTransit;
 using Npgsql;
 
 namespace JobMonitor.Service.Persistence;
 
 /// <summary>
-/// One saga message's unit of work: a connection and a READ COMMITTED transaction. Loads take no lock; writes check
+/// One message's unit of work: a connection and a READ COMMITTED transaction. Loads take no lock; writes check
 /// the version read, so a concurrent save surfaces as <see cref="ConcurrencyException" /> and the message is retried.
+/// The messages sent meanwhile are outbox rows written by the commit, so they leave if and only if the change is stored.
 /// </summary>
 public sealed class JobSagaTransaction : IAsyncDisposable
 {
@@ -14,6 +16,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     readonly NpgsqlTransaction _transaction;
     readonly List<DeploymentJobState> _logged = [];
     readonly Dictionary<Guid, string> _loaded = [];
+    readonly List<OutboxMessage> _outgoing = [];
 
     JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -112,10 +115,22 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         await CommandLedger.RecordDeletedAsync(_connection, _transaction, job.CorrelationId, DateTimeOffset.UtcNow, cancellationToken);
     }
 
-    /// <summary>Commits, then forgets the log lines that are now stored.</summary>
+    /// <summary>Sends <paramref name="message" /> when, and only when, this transaction commits.</summary>
+    public void Send(OutboxMessage message) => _outgoing.Add(message);
+
+    /// <summary>Records a message as applied by a consumer (the inbox); false when it was already.</summary>
+    public Task<bool> TryConsumeAsync(Guid consumerId, Guid messageId, CancellationToken cancellationToken) =>
+        OutboxTable.TryConsumeAsync(_connection, _transaction, consumerId, messageId, cancellationToken);
+
+    /// <summary>A statement in this transaction, for the stores that take part in it.</summary>
+    internal NpgsqlCommand CreateCommand(string sql) => Command(sql);
+
+    /// <summary>Writes the outbox rows and commits, then forgets the log lines that are now stored.</summary>
     public async Task CommitAsync()
     {
         // Not cancellable: once the pipe has run, abandoning the commit half way only makes its outcome unknown.
+        await OutboxTable.InsertAsync(_connection, _transaction, _outgoing, CancellationToken.None);
+        _outgoing.Clear();
         await _transaction.CommitAsync(CancellationToken.None);
         foreach (var job in _logged)
         {

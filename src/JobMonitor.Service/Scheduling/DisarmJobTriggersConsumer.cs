@@ -3,7 +3,10 @@ using MassTransit;
 
 namespace JobMonitor.Service.Scheduling;
 
-/// <summary>Removes a job's triggers and their Hangfire jobs; a redelivery finds nothing left to remove.</summary>
+/// <summary>
+/// Removes a job's triggers and their Hangfire jobs; a redelivery finds nothing left to remove, and an arm newer than
+/// the disarm (another instance read it first) stays.
+/// </summary>
 public sealed class DisarmJobTriggersConsumer(
     JobTriggerStore store,
     IBackgroundJobClient hangfire,
@@ -12,7 +15,7 @@ public sealed class DisarmJobTriggersConsumer(
     public async Task Consume(ConsumeContext<DisarmJobTriggers> context)
     {
         var disarm = context.Message;
-        var removed = await store.DisarmAsync(disarm.JobId, disarm.Kinds, context.CancellationToken);
+        var removed = await store.DisarmAsync(disarm.JobId, disarm.Kinds, disarm.Tokens, context.CancellationToken);
         foreach (var hangfireJobId in removed)
             hangfire.Delete(hangfireJobId);
 

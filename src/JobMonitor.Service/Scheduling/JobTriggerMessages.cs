@@ -30,6 +30,12 @@ public sealed record DisarmJobTriggers
 {
     public required Guid JobId { get; init; }
     public IReadOnlyList<JobTriggerKind> Kinds { get; init; } = [];
+
+    /// <summary>
+    /// The newest token of each kind when the saga disarmed: an arm with a newer token (read first by another
+    /// instance) stays. A kind not listed is removed whatever its token.
+    /// </summary>
+    public IReadOnlyDictionary<JobTriggerKind, int> Tokens { get; init; } = new Dictionary<JobTriggerKind, int>();
 }
 
 /// <summary>Scheduler → saga: the instant came, never before it.</summary>

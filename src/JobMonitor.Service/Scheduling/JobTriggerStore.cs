@@ -7,7 +7,8 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
 {
     /// <summary>
     /// Records the arm with no Hangfire job yet. Returns false when this very arm (same token and instant) is already
-    /// recorded with its Hangfire job, i.e. a redelivery; otherwise true and the Hangfire job it replaces, if any.
+    /// recorded with its Hangfire job, i.e. a redelivery, or when a newer arm (higher token) is recorded: a stale arm
+    /// read late by another instance never replaces it. Otherwise true and the Hangfire job it replaces, if any.
     /// </summary>
     public async Task<(bool Armed, string? Replaced)> BeginArmAsync(ArmJobTrigger arm, CancellationToken cancellationToken)
     {
@@ -21,7 +22,8 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
             ON CONFLICT (job_id, kind) DO UPDATE
                 SET job_key = excluded.job_key, due_at = excluded.due_at, token = excluded.token,
                     hangfire_job_id = NULL, armed_at = excluded.armed_at, fired_at = NULL
-                WHERE t.token <> excluded.token OR t.due_at <> excluded.due_at OR t.hangfire_job_id IS NULL
+                WHERE excluded.token > t.token
+                   OR (excluded.token = t.token AND (t.due_at <> excluded.due_at OR t.hangfire_job_id IS NULL))
             RETURNING (SELECT hangfire_job_id FROM previous)
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -53,17 +55,26 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Removes the job's triggers of these kinds (all when empty) and returns their Hangfire jobs.</summary>
-    public async Task<IReadOnlyList<string>> DisarmAsync(Guid jobId, IReadOnlyList<JobTriggerKind> kinds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the job's triggers of these kinds (all when empty) armed with at most the token given for their kind,
+    /// and returns their Hangfire jobs.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DisarmAsync(
+        Guid jobId, IReadOnlyList<JobTriggerKind> kinds, IReadOnlyDictionary<JobTriggerKind, int> tokens, CancellationToken cancellationToken)
     {
         const string sql = """
-            DELETE FROM jobmonitor.job_triggers
+            DELETE FROM jobmonitor.job_triggers t
             WHERE job_id = @job_id AND (cardinality(@kinds) = 0 OR kind = ANY(@kinds))
+              AND NOT EXISTS (
+                  SELECT 1 FROM unnest(@token_kinds, @tokens) AS newest(kind, token)
+                  WHERE newest.kind = t.kind AND t.token > newest.token)
             RETURNING hangfire_job_id
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("job_id", jobId);
         command.Parameters.AddWithValue("kinds", kinds.Select(k => k.ToString()).ToArray());
+        command.Parameters.AddWithValue("token_kinds", tokens.Keys.Select(k => k.ToString()).ToArray());
+        command.Parameters.AddWithValue("tokens", tokens.Values.ToArray());
         var removed = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -177,6 +177,20 @@ public sealed class ServiceHostFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A second instance of the service on the same database and broker, started: the caller disposes it. For tests
+    /// of what must hold with several instances (the first one being this fixture's).
+    /// </summary>
+    public async Task<ServiceHostFactory> StartSecondInstanceAsync()
+    {
+        var second = new ServiceHostFactory(Settings(ConnectionString, Broker));
+        await Task.Run(second.StartServer).WaitAsync(StartTimeout);
+        var bus = second.Services.GetRequiredService<IBusControl>();
+        await WaitUntilAsync(() => Task.FromResult(bus.CheckHealth().Status == BusHealthStatus.Healthy), StartTimeout,
+            "the second instance's bus to connect and bind its endpoints");
+        return second;
+    }
+
     static Dictionary<string, string> Settings(string postgres, Uri broker)
     {
         var settings = new Dictionary<string, string>

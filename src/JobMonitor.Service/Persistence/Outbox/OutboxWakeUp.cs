@@ -1,0 +1,42 @@
+using Npgsql;
+
+namespace JobMonitor.Service.Persistence.Outbox;
+
+/// <summary>
+/// The relay's LISTEN connection: a commit that wrote outbox rows notifies <see cref="OutboxTable.Channel" /> and wakes
+/// the relay at once. A lost connection is opened again on the next wait; meanwhile the wait is a plain poll.
+/// </summary>
+public sealed class OutboxWakeUp(NpgsqlDataSource dataSource, ILogger logger) : IAsyncDisposable
+{
+    NpgsqlConnection? _connection;
+
+    /// <summary>Returns on a notification or after <paramref name="timeout" />, whichever comes first.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_connection is null)
+            {
+                _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var listen = new NpgsqlCommand($"LISTEN {OutboxTable.Channel}", _connection);
+                await listen.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await _connection.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug(e, "The outbox relay lost its LISTEN connection; polling until it is back");
+            await DisposeAsync();
+            await Task.Delay(timeout, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+}
