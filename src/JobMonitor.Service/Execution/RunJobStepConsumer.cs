@@ -30,6 +30,12 @@ public sealed class RunJobStepConsumer(
         }
         try
         {
+            // The slot may have come free just as the shutdown began: a draining instance claims nothing new.
+            if (runner.Draining)
+            {
+                await HandBackAsync(context);
+                return;
+            }
             if (!await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken))
             {
                 logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) not claimed: it is leased already or no longer current",

@@ -101,6 +101,9 @@ public sealed class JobCommandRelayDefinition<T> : ConsumerDefinition<JobCommand
         IConsumerConfigurator<JobCommandRelay<T>> consumerConfigurator,
         IRegistrationContext context)
     {
+        // One message at a time on the whole endpoint, not only per consumer: every consumer of the queue sees every
+        // message, and a second message dispatched while the first is still in another consumer could overtake it.
+        endpointConfigurator.ConcurrentMessageLimit = 1;
         endpointConfigurator.PrefetchCount = 16;
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
             rabbit.SingleActiveConsumer = true;

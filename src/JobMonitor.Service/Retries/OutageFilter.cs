@@ -25,7 +25,7 @@ public sealed class OutageFilter(JobReadStore jobs, IJobLogWriter jobLog, TimePr
         }
         catch (Exception e) when (e is not OperationCanceledException && TransientFailures.Are(e))
         {
-            MessagingTelemetry.MessagesRequeued.Add(1, Endpoint(context));
+            JobMonitorTelemetry.MessagesRequeued.Add(1, Endpoint(context));
             logger.LogWarning(e, "Message {MessageId} on {Endpoint} still fails for a passing reason; it goes back on its queue",
                 context.MessageId, context.ReceiveContext.InputAddress);
             // MassTransit returns a message whose consumer was canceled to its queue instead of moving it to _error.
@@ -43,7 +43,7 @@ public sealed class OutageFilter(JobReadStore jobs, IJobLogWriter jobLog, TimePr
     async Task ReportPoisonAsync(ConsumeContext context, Exception failure)
     {
         var types = string.Join(", ", context.SupportedMessageTypes);
-        MessagingTelemetry.MessagesPoisoned.Add(1, Endpoint(context));
+        JobMonitorTelemetry.MessagesPoisoned.Add(1, Endpoint(context));
         var jobId = JobIdIn(context.ReceiveContext.Body);
         logger.LogError(failure, "Poison message {MessageId} ({MessageTypes}) of job {JobId} on {Endpoint} moves to the _error queue",
             context.MessageId, types, jobId, context.ReceiveContext.InputAddress);

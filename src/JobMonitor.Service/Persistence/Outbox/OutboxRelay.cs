@@ -49,7 +49,7 @@ public sealed class OutboxRelay(
             }
             catch (Exception e)
             {
-                MessagingTelemetry.OutboxFailures.Add(1);
+                JobMonitorTelemetry.OutboxFailures.Add(1);
                 backoff = TimeSpan.FromTicks(Math.Min(settings.MaxBackoff.Ticks, Math.Max(MinBackoff.Ticks, backoff.Ticks * 2)));
                 logger.LogWarning(e, "Outbox relay round failed; the rows stay and are sent again in {Backoff}", backoff);
             }
@@ -92,7 +92,7 @@ public sealed class OutboxRelay(
         await OutboxTable.DeleteAsync(connection, transaction, sent, CancellationToken.None);
         await OutboxTable.PostponeAsync(connection, transaction, failed, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        MessagingTelemetry.OutboxDelivered.Add(sent.Count);
+        JobMonitorTelemetry.OutboxDelivered.Add(sent.Count);
         if (!failures.IsEmpty)
         {
             var failure = new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);

@@ -23,7 +23,7 @@ public sealed class PostgresOutboxContextFactory(NpgsqlDataSource dataSource, IS
         var first = context.GetOriginalMessageId() is not { } messageId
             || await transaction.TryConsumeAsync(options.ConsumerId, messageId, context.CancellationToken);
         if (!first)
-            MessagingTelemetry.InboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", options.ConsumerType));
+            JobMonitorTelemetry.InboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", options.ConsumerType));
         var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, transaction, alreadyConsumed: !first);
         // A retry runs this again with a new transaction: replace, never reuse, the one an earlier attempt left.
         outboxContext.AddOrUpdatePayload(() => transaction, _ => transaction);
