@@ -114,21 +114,31 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
         Address = await listening.Task;
 
         using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        await Polling.WaitUntilAsync(async () =>
+        var lastAnswer = "none";
+        try
         {
-            if (process.HasExited)
-                throw new InvalidOperationException($"The child service exited with code {process.ExitCode} while starting:\n{Output}");
-            try
+            await Polling.WaitUntilAsync(async () =>
             {
-                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                return response.IsSuccessStatusCode;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Refused, or no answer within the client's time-out on a loaded machine: not ready yet.
-                return false;
-            }
-        }, StartTimeout - clock.Elapsed, "the child service to be ready");
+                if (process.HasExited)
+                    throw new InvalidOperationException($"The child service exited with code {process.ExitCode} while starting:\n{Output}");
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                    lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    return response.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    // Refused, or no answer within the client's time-out on a loaded machine: not ready yet.
+                    lastAnswer = e.Message;
+                    return false;
+                }
+            }, StartTimeout - clock.Elapsed, "the child service to be ready");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Last /health/ready answer: {lastAnswer}\nChild output:\n{Output}", e);
+        }
     }
 
     void Heard(string? line)
