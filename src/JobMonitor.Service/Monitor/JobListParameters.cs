@@ -15,6 +15,9 @@ public sealed partial record JobListParameters
     /// <summary>Display names (<c>Waiting for Approval</c>) or state names (<c>WaitingForApproval</c>); repeat for several.</summary>
     public string[]? Status { get; init; }
 
+    /// <summary>Job ids; repeat for several. The live table sends the jobs that changed to learn which still match.</summary>
+    public string[]? Id { get; init; }
+
     /// <summary>CHECK, INIT, PRE, RUN, POST, END.</summary>
     public string? Step { get; init; }
 
@@ -64,6 +67,16 @@ public sealed partial record JobListParameters
             else
                 Fail("status", $"Unknown status '{text}'; one of {string.Join(", ", JobStatus.All.Select(JobStatus.Display))}.");
         }
+        var ids = new List<Guid>();
+        foreach (var text in Id ?? [])
+        {
+            if (Guid.TryParse(text, out var id))
+                ids.Add(id);
+            else
+                Fail("id", $"'{text}' is not a job id.");
+        }
+        if (ids.Count > JobListQuery.MaxLimit)
+            Fail("id", $"At most {JobListQuery.MaxLimit} ids.");
         var step = Optional(Step) is { } stepText ? ParseStep(stepText) : null;
         if (Optional(Step) is not null && step is null)
             Fail("step", "step must be one of CHECK, INIT, PRE, RUN, POST, END.");
@@ -92,6 +105,7 @@ public sealed partial record JobListParameters
         var filter = new JobListFilter
         {
             Statuses = statuses.Distinct().ToList(),
+            Ids = ids.Distinct().ToList(),
             Step = step,
             Project = Optional(Project),
             Environment = Optional(Environment),

@@ -12,6 +12,7 @@ public static class JobsApi
     {
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
         api.MapGet("/", ListJobs);
+        api.MapGet("/statuses", ListStatuses);
         api.MapGet("/{id}", GetJob);
         api.MapGet("/{id}/log", GetLog);
         return api;
@@ -39,6 +40,10 @@ public static class JobsApi
             page.NextCursor,
             JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
     }
+
+    /// <summary>Every status's display name, in the order of the spec: the monitor's tabs and its status filter.</summary>
+    public static Ok<IReadOnlyList<string>> ListStatuses() =>
+        TypedResults.Ok<IReadOnlyList<string>>(JobStatus.All.Select(JobStatus.Display).ToList());
 
     /// <summary>The job dashboard, by id or key; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(
