@@ -29,9 +29,9 @@ public static class JobLogApi
     static readonly string[] Levels = ["debug", "info", "warn", "error", "comment"];
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
-    public static void MapJobLogApi(this IEndpointRouteBuilder app)
+    public static void MapJobLogApi(this RouteGroupBuilder jobs)
     {
-        var log = app.MapGroup("/api/jobs").WithTags("Log");
+        var log = jobs.MapGroup("").WithTags("Log");
         log.MapPost("/{id}/log", CommentAsync)
             .Accepts<CommentRequest>("application/json")
             .ProducesValidationProblem()
