@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
 
 namespace JobMonitor.Service.Monitor;
@@ -145,15 +146,11 @@ public sealed partial record JobListParameters
             return null;
         // An unencoded '+' of the offset arrives as a space.
         value = SpacedOffset().Replace(value, "+$1");
-        if (IsoInstant().IsMatch(value)
-            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        if (InstantAndDuration.TryParseInstant(value, out var instant))
             return instant;
         fail(field, $"{field} must be an ISO 8601 instant with offset, e.g. 2026-05-01T00:00:00+02:00 or 2026-05-01T00:00:00Z.");
         return null;
     }
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex IsoInstant();
 
     [GeneratedRegex(@" (\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex SpacedOffset();
