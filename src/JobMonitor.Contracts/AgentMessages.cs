@@ -7,7 +7,7 @@ namespace JobMonitor.Contracts;
 /// </summary>
 public sealed record AgentOpRequested
 {
-    /// <summary>The job.</summary>
+    /// <summary>The job the op belongs to; echo it back.</summary>
     public required Guid JobId { get; init; }
     /// <summary>Its key, for the agent's own logs.</summary>
     public required string JobKey { get; init; }
@@ -15,7 +15,7 @@ public sealed record AgentOpRequested
     public required Guid StepRunId { get; init; }
     /// <summary>Position of the op in its step; echo it back.</summary>
     public required int OpIndex { get; init; }
-    /// <summary>The op's name.</summary>
+    /// <summary>The op's <c>name</c> in the job's pipeline.</summary>
     public required string OpName { get; init; }
     /// <summary>PRE, RUN, POST...</summary>
     public required string Step { get; init; }
@@ -28,7 +28,7 @@ public sealed record AgentOpRequested
 /// <summary>Agent → JobMonitor: a line for the job log while the op runs.</summary>
 public sealed record AgentOpLogged
 {
-    /// <summary>The job.</summary>
+    /// <summary>Echoed from the request.</summary>
     public Guid JobId { get; init; }
     /// <summary>Echoed from the request.</summary>
     public Guid StepRunId { get; init; }
@@ -36,14 +36,14 @@ public sealed record AgentOpLogged
     public int OpIndex { get; init; }
     /// <summary>debug, info, warn or error (default info).</summary>
     public string? Level { get; init; }
-    /// <summary>The line.</summary>
+    /// <summary>The line's text, written to the job log under the op.</summary>
     public string? Text { get; init; }
 }
 
 /// <summary>Agent → JobMonitor: the op ended.</summary>
 public sealed record AgentOpCompleted
 {
-    /// <summary>The job.</summary>
+    /// <summary>Echoed from the request.</summary>
     public Guid JobId { get; init; }
     /// <summary>Echoed from the request.</summary>
     public Guid StepRunId { get; init; }

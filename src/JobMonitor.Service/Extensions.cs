@@ -13,6 +13,8 @@ public static class Extensions
     /// <summary>All of the service's wiring; each area registers its own parts.</summary>
     public static void AddJobMonitor(this IHostApplicationBuilder builder)
     {
+        // The one clock of every area; tests put a fake one in its place.
+        builder.Services.AddSingleton(TimeProvider.System);
         // Order matters for hosted services: migrations run before the bus and Hangfire start.
         builder.AddPersistence();
         builder.AddTelemetry();

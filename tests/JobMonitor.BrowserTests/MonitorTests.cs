@@ -63,6 +63,23 @@ public sealed class MonitorTests(BrowserHost host)
     }
 
     [Fact]
+    public async Task A_job_that_leaves_the_selected_status_tab_leaves_the_table_without_a_reload()
+    {
+        var page = await host.SignedInAsync(TestUsers.Admin);
+        var (jobId, name) = await jobs.CreateAsync(TestJobs.NeedsApproval);
+        await page.SearchAsync(name);
+        await page.Locator("#tabs [data-status='Waiting for Approval']").ClickAsync();
+        await Expect(page.Row(jobId)).ToHaveAttributeAsync("data-status", "Waiting for Approval", MonitorPages.Slowly);
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        var result = await page.ActAsync(jobId, "approve");
+
+        Assert.StartsWith("accepted", result, StringComparison.Ordinal);
+        await Expect(page.Row(jobId)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"));
+    }
+
+    [Fact]
     public async Task A_finished_job_is_rerun_from_its_run_step_now()
     {
         var page = await host.SignedInAsync(TestUsers.Admin);

@@ -11,7 +11,6 @@ public static class JobLifecycleExtensions
     public static void AddJobLifecycle(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobDefinitionValidator>();
         builder.Services.AddNatures();
     }

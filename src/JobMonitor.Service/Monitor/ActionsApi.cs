@@ -19,9 +19,9 @@ public static class ActionsApi
     const long CreateBodyLimit = 1024 * 1024;
     const long ActionBodyLimit = 64 * 1024;
 
-    public static void MapActionsApi(this IEndpointRouteBuilder app)
+    public static void MapActionsApi(this RouteGroupBuilder routes)
     {
-        var jobs = app.MapGroup("/api/jobs").WithTags("Actions")
+        var jobs = routes.MapGroup("").WithTags("Actions")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -2,24 +2,16 @@ using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
+using JobMonitor.Service.Scheduling;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace JobMonitor.Service.Monitor;
 
 /// <summary>Puts the job dashboard together: the stored job, its audit trail, the caller's actions, the links.</summary>
 public sealed class JobDashboard(
-    JobReadStore jobs, JobAuditStore audit, NpgsqlDataSource dataSource, IOptionsMonitor<TraceLinkOptions> traceLinks, TimeProvider clock)
+    JobReadStore jobs, JobAuditStore audit, JobTriggerStore triggers, IOptionsMonitor<TraceLinkOptions> traceLinks, TimeProvider clock)
 {
     const string ScheduledJobsPage = "/hangfire/jobs/scheduled";
-
-    // The trigger due next that Hangfire still holds: its page shows when and what it fires.
-    const string PendingTriggerSql = """
-        SELECT hangfire_job_id FROM jobmonitor.job_triggers
-        WHERE job_id = @job_id AND hangfire_job_id IS NOT NULL AND fired_at IS NULL
-        ORDER BY due_at
-        LIMIT 1
-        """;
 
     /// <summary>The dashboard, or null when there is no such job or it is outside the caller's scopes.</summary>
     public async Task<JobDetail?> GetAsync(JobRef jobRef, Caller caller, CancellationToken cancellationToken)
@@ -30,7 +22,8 @@ public sealed class JobDashboard(
         var id = job.CorrelationId;
         var approvers = JobAccess.ApproversOf(job).Distinct(StringComparer.Ordinal).ToList();
         var traceId = JobTracing.TraceIdOf(job.TraceParent);
-        var trigger = await PendingTriggerAsync(id, cancellationToken);
+        // The trigger due next that Hangfire still holds: its page shows when and what it fires.
+        var trigger = await triggers.PendingHangfireJobAsync(id, cancellationToken);
         var links = new JobLinks($"/api/jobs/{id}/log",
             trigger is null ? ScheduledJobsPage : $"/hangfire/jobs/details/{Uri.EscapeDataString(trigger)}",
             traceLinks.CurrentValue.LinkTo(traceId));
@@ -41,11 +34,4 @@ public sealed class JobDashboard(
     /// <summary>What the status allows now, among what the caller may do on this job.</summary>
     public static IReadOnlyList<string> AllowedActions(DeploymentJobState job, Caller caller, IReadOnlyList<string> approvers) =>
         JobCommandRules.AllowedFor(job).Where(c => caller.MayAct(c, job.Project, job.Environment, approvers)).ToList();
-
-    async Task<string?> PendingTriggerAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(PendingTriggerSql);
-        command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", jobId));
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
 }

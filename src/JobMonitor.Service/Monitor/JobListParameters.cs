@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
 
 namespace JobMonitor.Service.Monitor;
@@ -14,6 +15,9 @@ public sealed partial record JobListParameters
 
     /// <summary>Display names (<c>Waiting for Approval</c>) or state names (<c>WaitingForApproval</c>); repeat for several.</summary>
     public string[]? Status { get; init; }
+
+    /// <summary>Job ids; repeat for several. The live table sends the jobs that changed to learn which still match.</summary>
+    public string[]? Id { get; init; }
 
     /// <summary>CHECK, INIT, PRE, RUN, POST, END.</summary>
     public string? Step { get; init; }
@@ -64,6 +68,16 @@ public sealed partial record JobListParameters
             else
                 Fail("status", $"Unknown status '{text}'; one of {string.Join(", ", JobStatus.All.Select(JobStatus.Display))}.");
         }
+        var ids = new List<Guid>();
+        foreach (var text in Id ?? [])
+        {
+            if (Guid.TryParse(text, out var id))
+                ids.Add(id);
+            else
+                Fail("id", $"'{text}' is not a job id.");
+        }
+        if (ids.Count > JobListQuery.MaxLimit)
+            Fail("id", $"At most {JobListQuery.MaxLimit} ids.");
         var step = Optional(Step) is { } stepText ? ParseStep(stepText) : null;
         if (Optional(Step) is not null && step is null)
             Fail("step", "step must be one of CHECK, INIT, PRE, RUN, POST, END.");
@@ -92,6 +106,7 @@ public sealed partial record JobListParameters
         var filter = new JobListFilter
         {
             Statuses = statuses.Distinct().ToList(),
+            Ids = ids.Distinct().ToList(),
             Step = step,
             Project = Optional(Project),
             Environment = Optional(Environment),
@@ -131,15 +146,11 @@ public sealed partial record JobListParameters
             return null;
         // An unencoded '+' of the offset arrives as a space.
         value = SpacedOffset().Replace(value, "+$1");
-        if (IsoInstant().IsMatch(value)
-            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        if (InstantAndDuration.TryParseInstant(value, out var instant))
             return instant;
         fail(field, $"{field} must be an ISO 8601 instant with offset, e.g. 2026-05-01T00:00:00+02:00 or 2026-05-01T00:00:00Z.");
         return null;
     }
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex IsoInstant();
 
     [GeneratedRegex(@" (\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex SpacedOffset();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
@@ -26,12 +27,12 @@ public static class JobLogApi
     /// <summary>How often a live follow looks for new lines: one indexed query per follower per interval.</summary>
     static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
-    static readonly string[] Levels = ["debug", "info", "warn", "error", "comment"];
+    static readonly string[] Levels = [LogLevels.Debug, LogLevels.Info, LogLevels.Warn, LogLevels.Error, JobLogStore.CommentLevel];
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
-    public static void MapJobLogApi(this IEndpointRouteBuilder app)
+    public static void MapJobLogApi(this RouteGroupBuilder jobs)
     {
-        var log = app.MapGroup("/api/jobs").WithTags("Log");
+        var log = jobs.MapGroup("").WithTags("Log");
         log.MapPost("/{id}/log", CommentAsync)
             .Accepts<CommentRequest>("application/json")
             .ProducesValidationProblem()

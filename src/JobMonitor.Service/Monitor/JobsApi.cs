@@ -8,13 +8,22 @@ namespace JobMonitor.Service.Monitor;
 /// <summary>The monitor's read API: the job list, one job's dashboard and its log.</summary>
 public static class JobsApi
 {
-    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    /// <summary>Every route under <c>/api/jobs</c>: the reads here, the actions, the log's comments and attachments.</summary>
+    public static void MapJobRoutes(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+        var jobs = app.MapGroup("/api/jobs");
+        jobs.MapJobsApi();
+        jobs.MapActionsApi();
+        jobs.MapJobLogApi();
+    }
+
+    static void MapJobsApi(this RouteGroupBuilder jobs)
+    {
+        var api = jobs.MapGroup("").WithTags("Jobs");
         api.MapGet("/", ListJobs);
+        api.MapGet("/statuses", ListStatuses);
         api.MapGet("/{id}", GetJob);
         api.MapGet("/{id}/log", GetLog);
-        return api;
     }
 
     public static async Task<Results<Ok<JobListPage>, ProblemHttpResult>> ListJobs(
@@ -39,6 +48,10 @@ public static class JobsApi
             page.NextCursor,
             JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
     }
+
+    /// <summary>Every status's display name, in the order of the spec: the monitor's tabs and its status filter.</summary>
+    public static Ok<IReadOnlyList<string>> ListStatuses() =>
+        TypedResults.Ok<IReadOnlyList<string>>(JobStatus.All.Select(JobStatus.Display).ToList());
 
     /// <summary>The job dashboard, by id or key; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(

@@ -50,9 +50,7 @@ public static class MonitorExtensions
         if (app.Configuration.Roles().HasFlag(ServiceRoles.Api))
         {
             app.MapSessionApi();
-            app.MapJobsApi();
-            app.MapActionsApi();
-            app.MapJobLogApi();
+            app.MapJobRoutes();
             app.MapEventsApi();
             // Behind the fallback policy like the rest: the document tells what the API is, to those let in.
             app.MapOpenApi();

@@ -27,6 +27,9 @@ public sealed record JobListFilter
     /// <summary>Saga state names (<see cref="JobStatus" />); a job in any of them matches.</summary>
     public IReadOnlyList<string> Statuses { get; init; } = [];
 
+    /// <summary>Only these jobs, when any: how the live table learns which of the jobs that changed it shows.</summary>
+    public IReadOnlyList<Guid> Ids { get; init; } = [];
+
     public JobStep? Step { get; init; }
     public string? Project { get; init; }
     public string? Environment { get; init; }
@@ -43,7 +46,7 @@ public sealed record JobListFilter
     public InstantRange Ended { get; init; }
 
     /// <summary>Nothing but project, environment and nature (statuses aside): the job counts rollup can answer.</summary>
-    public bool NarrowsOnlyByPlaceAndNature => Step is null && Type is null && Text is null
+    public bool NarrowsOnlyByPlaceAndNature => Ids.Count == 0 && Step is null && Type is null && Text is null
         && Scheduled.IsOpen && Started.IsOpen && Ended.IsOpen;
 }
 

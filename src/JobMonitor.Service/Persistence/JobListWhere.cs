@@ -21,6 +21,8 @@ internal sealed class JobListWhere
     public static JobListWhere For(JobListFilter filter, IReadOnlyList<ScopePattern> scopes)
     {
         var where = new JobListWhere(scopes.Count > 0);
+        if (filter.Ids.Count > 0)
+            where.Add("id = ANY({0})", new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = filter.Ids.ToArray() });
         if (filter.Step is { } step)
             where.Add("step = {0}", Text(step.ToString()));
         if (filter.Project is { } project)

@@ -51,9 +51,12 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         LIMIT @limit
         """;
 
-    const string InsertComment = """
+    /// <summary>The level of a person's comment, beside the levels an op writes (<c>LogLevels</c>).</summary>
+    public const string CommentLevel = "comment";
+
+    const string InsertComment = $"""
         INSERT INTO jobmonitor.job_log (job_id, exec, step, op, level, text, at, trace_id, username)
-        VALUES (@job_id, @exec, @step, NULL, 'comment', @text, @at, @trace_id, @username)
+        VALUES (@job_id, @exec, @step, NULL, '{CommentLevel}', @text, @at, @trace_id, @username)
         RETURNING seq
         """;
 
@@ -113,7 +116,7 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         command.Parameters.Add(new NpgsqlParameter("trace_id", NpgsqlDbType.Text) { Value = (object?)traceId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string>("username", user));
         var seq = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return new JobLogRecord(seq, exec, step, null, "comment", text, at, traceId, user);
+        return new JobLogRecord(seq, exec, step, null, CommentLevel, text, at, traceId, user);
     }
 
     /// <summary>Also used by the saga repository, inside the transaction that saves the state.</summary>

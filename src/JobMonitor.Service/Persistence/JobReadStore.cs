@@ -4,9 +4,25 @@ using Npgsql;
 
 namespace JobMonitor.Service.Persistence;
 
-/// <summary>Reads for the monitor: the filtered, sorted job list with a keyset cursor and counts, and one job's full state.</summary>
+/// <summary>How many jobs are in a status, and since when the oldest of them has waited.</summary>
+public sealed record JobsInStatus(long Jobs, DateTimeOffset? OldestSince);
+
+/// <summary>
+/// Reads for the monitor: the filtered, sorted job list with a keyset cursor and counts, and one job's full state;
+/// for the gauges, the jobs per status with the age of the oldest.
+/// </summary>
 public sealed class JobReadStore(NpgsqlDataSource dataSource)
 {
+    // Trapped jobs wait since their trap, others since their last change (for approvals: since PRE ended, unless
+    // rescheduled meanwhile).
+    const string CountWaitingByStatusSql = $"""
+        SELECT status, count(*),
+               min(CASE WHEN status IN ('{JobStatus.Trapped}', '{JobStatus.TrapPaused}') AND data->'trap'->>'trappedAt' IS NOT NULL
+                        THEN (data->'trap'->>'trappedAt')::timestamptz ELSE updated_at END)
+        FROM jobmonitor.jobs
+        GROUP BY status
+        """;
+
     /// <summary>
     /// One page of the jobs matching the filter inside <paramref name="scopes" /> (the caller's visible scopes; none →
     /// an empty page). Rows without a value in the sort column (not started, not ended) come last in both orders.
@@ -70,6 +86,20 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
             counts[reader.GetString(0)] = reader.GetInt64(1);
         return counts;
+    }
+
+    /// <summary>
+    /// Every status that has jobs (state name) with how many and since when the oldest has waited. Synchronous: gauge
+    /// callbacks are.
+    /// </summary>
+    public IReadOnlyDictionary<string, JobsInStatus> CountWaitingByStatus()
+    {
+        using var command = dataSource.CreateCommand(CountWaitingByStatusSql);
+        using var reader = command.ExecuteReader();
+        var result = new Dictionary<string, JobsInStatus>(StringComparer.Ordinal);
+        while (reader.Read())
+            result[reader.GetString(0)] = new JobsInStatus(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+        return result;
     }
 
     public async Task<DeploymentJobState?> GetAsync(Guid id, CancellationToken cancellationToken)

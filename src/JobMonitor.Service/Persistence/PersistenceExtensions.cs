@@ -20,7 +20,6 @@ public static class PersistenceExtensions
         // First hosted service: the bus and Hangfire, registered later, start after the schema exists.
         builder.Services.AddHostedService<MigrationHostedService>();
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<JobCountFolder>();
         builder.Services.AddOptions<JobRetentionOptions>().BindConfiguration(JobRetentionOptions.Section)
             .ValidateDataAnnotations()

@@ -106,6 +106,20 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>The Hangfire job of the job's trigger due next that Hangfire still holds, or null.</summary>
+    public async Task<string?> PendingHangfireJobAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT hangfire_job_id FROM jobmonitor.job_triggers
+            WHERE job_id = @job_id AND hangfire_job_id IS NOT NULL AND fired_at IS NULL
+            ORDER BY due_at
+            LIMIT 1
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("job_id", jobId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     public async Task MarkFiredAsync(Guid jobId, JobTriggerKind kind, int token, DateTimeOffset firedAt, CancellationToken cancellationToken)
     {
         const string sql = """

@@ -4,7 +4,6 @@ using Hangfire.Common;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Scheduling;
@@ -24,7 +23,6 @@ public static class SchedulingExtensions
                 $"Scheduling:LeadTime must be at least SchedulePollingInterval + {SchedulingOptions.StartMargin.TotalMilliseconds} ms (and exceed FineWait), or triggers fire late.")
             .ValidateOnStart();
 
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobTriggerStore>();
         builder.Services.AddTransient<JobTriggerFirer>();
         builder.Services.AddSingleton<TriggerTracingFilter>();

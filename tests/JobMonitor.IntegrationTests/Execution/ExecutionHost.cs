@@ -208,17 +208,12 @@ public sealed class ExecutionHost : IAsyncLifetime
         return value is null or DBNull ? default : (T)value;
     }
 
-    /// <summary>Polls until the condition holds; fails the test at the deadline.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out waiting until {what}");
-            await Task.Delay(25, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>
+    /// <see cref="Polling.WaitUntilAsync(Func{Task{bool}}, TimeSpan, Func{string}, TimeSpan?)" /> every 25 ms, 15 s
+    /// unless told: a worker's states (a step running, a drain) last only moments.
+    /// </summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null) =>
+        Polling.WaitUntilAsync(condition, within ?? TimeSpan.FromSeconds(15), () => what, every: TimeSpan.FromMilliseconds(25));
 }
 
 public sealed record LogLine(string Step, string? Op, string Level, string Text);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.IntegrationTests.Jobs;
@@ -70,16 +69,13 @@ public sealed class LifecycleJobs(ServiceHostFixture host)
     async Task<JsonElement> WaitForAsync(Guid jobId, string status, string? step, TimeSpan timeout)
     {
         JsonElement? job = null;
-        var clock = Stopwatch.StartNew();
-        while ((job = await Api.FindAsync(jobId)) is not { } found || found.GetProperty("status").GetString() != status
-            || (step is not null && found.GetProperty("step").GetString() != step))
-        {
-            if (clock.Elapsed >= timeout)
-                throw new TimeoutException($"Gave up after {timeout.TotalSeconds:0.#} s waiting for job {jobId} to be {status}" +
-                    $"{(step is null ? "" : $" in step {step}")} (last seen: {job?.ToString() ?? "absent"}).");
-            await Task.Delay(20);
-        }
-        return job.Value;
+        await Polling.WaitUntilAsync(
+            async () => (job = await Api.FindAsync(jobId)) is { } found && found.GetProperty("status").GetString() == status
+                && (step is null || found.GetProperty("step").GetString() == step),
+            timeout,
+            () => $"job {jobId} to be {status}{(step is null ? "" : $" in step {step}")} (last seen: {job?.ToString() ?? "absent"})",
+            every: TimeSpan.FromMilliseconds(20));
+        return job!.Value;
     }
 
     /// <summary>
@@ -88,17 +84,16 @@ public sealed class LifecycleJobs(ServiceHostFixture host)
     /// </summary>
     public async Task<(JsonElement Job, DateTimeOffset SeenAt)> SeeStatusAsync(Guid jobId, string status, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        string? last = null;
-        while (clock.Elapsed < timeout)
+        JsonElement? job = null;
+        var seenAt = DateTimeOffset.MinValue;
+        await Polling.WaitUntilAsync(async () =>
         {
-            var job = await Api.FindAsync(jobId);
-            last = job?.GetProperty("status").GetString();
-            if (last == status)
-                return (job!.Value, DateTimeOffset.UtcNow);
-            await Task.Delay(5);
-        }
-        throw new TimeoutException($"Gave up after {timeout.TotalSeconds:0.#} s waiting for job {jobId} to be {status} (last seen: {last ?? "absent"}).");
+            job = await Api.FindAsync(jobId);
+            seenAt = DateTimeOffset.UtcNow;
+            return job?.GetProperty("status").GetString() == status;
+        }, timeout, () => $"job {jobId} to be {status} (last seen: {job?.GetProperty("status").GetString() ?? "absent"})",
+            every: TimeSpan.FromMilliseconds(5));
+        return (job!.Value, seenAt);
     }
 
     /// <summary>The stored deadline of the job's trap (the API does not show it), or null.</summary>

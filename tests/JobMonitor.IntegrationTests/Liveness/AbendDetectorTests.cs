@@ -1,3 +1,4 @@
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.IntegrationTests.Persistence;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Liveness;
@@ -82,7 +83,7 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : SweepTestBas
                 await lockTable.ExecuteNonQueryAsync(Ct);
             var sweep = detector.SweepAsync(Ct);
             var stalledFor = System.Diagnostics.Stopwatch.StartNew();
-            await Eventually.UntilAsync(() => Task.FromResult(stalledFor.Elapsed > 2 * Threshold), "the stall outlasted the threshold", 3 * Threshold);
+            await Polling.WaitUntilAsync(() => Task.FromResult(stalledFor.Elapsed > 2 * Threshold), 3 * Threshold, "the stall outlasted the threshold");
             await stall.RollbackAsync(Ct);
             Assert.Equal(0, await sweep);
         }
@@ -177,11 +178,12 @@ public sealed class AbendDetectorTests(MigratedDatabase database) : SweepTestBas
     async Task<AbendDetector> JudgingDetectorAsync()
     {
         var detector = await DetectorAsync();
-        await Eventually.UntilAsync(async () =>
+        // Sweeps at a steady pace: a gap longer than two sweep intervals would restart the detector's watch.
+        await Polling.WaitUntilAsync(async () =>
         {
             await detector.SweepAsync(Ct);
             return detector.Judging;
-        }, "the detector to have watched for a whole threshold", 3 * Threshold);
+        }, 3 * Threshold, () => "the detector to have watched for a whole threshold", every: TimeSpan.FromMilliseconds(25));
         return detector;
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Jobs;
@@ -37,6 +38,21 @@ public sealed class JobListTests(ServiceHostFixture host)
         Assert.Equal(Of(ran), await Find("endedFrom=2031-03-01T16:00:00%2B01:00"));
         Assert.Equal(Of(ready, waiting), await Find($"scheduledTo={Iso(ListedJobs.Base.AddMinutes(8))}"));
         Assert.Equal(Of(dev, named, ran), await Find($"scheduledFrom={Iso(ListedJobs.Base.AddMinutes(8))}&scheduledTo={Iso(ListedJobs.Base.AddDays(1))}"));
+        Assert.Equal(Of(ready, ran), await Find($"id={ready.CorrelationId}&id={ran.CorrelationId}"));
+        Assert.Equal(Of(waiting), await Find($"status=WaitingForApproval&id={ready.CorrelationId}&id={waiting.CorrelationId}"));
+    }
+
+    [Fact]
+    public async Task The_status_vocabulary_is_every_display_name_in_the_order_of_the_spec()
+    {
+        using var client = host.ClientFor(TestUsers.Viewer);
+
+        var statuses = await client.GetFromJsonAsync<string[]>("/api/jobs/statuses", TestContext.Current.CancellationToken) ?? [];
+
+        Assert.Equal(
+            ["Ready", "Running", "Waiting for Approval", "Rejected", "Expired", "Abend", "Rollback", "Finished", "Error",
+                "Canceled", "Trapped", "Trap Paused"],
+            statuses);
     }
 
     [Fact]
@@ -148,13 +164,13 @@ public sealed class JobListTests(ServiceHostFixture host)
     {
         using var client = host.ClientFor(TestUsers.Admin);
         using var response = await client.GetAsync(
-            "/api/jobs?status=Sleeping&step=NAP&type=Slow&sort=size&order=up&limit=501&startedFrom=yesterday&endedTo=2031-03-01T12:00:00");
+            "/api/jobs?id=job-1&status=Sleeping&step=NAP&type=Slow&sort=size&order=up&limit=501&startedFrom=yesterday&endedTo=2031-03-01T12:00:00");
         var keyCursor = (await new ListedJobs(host).PageAsync("sort=key&limit=1", allProjects: true)).GetProperty("nextCursor").GetString();
         using var wrongSort = await client.GetAsync($"/api/jobs?sort=created&cursor={keyCursor}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
-        Assert.Equal(["endedTo", "limit", "order", "sort", "startedFrom", "status", "step", "type"],
+        Assert.Equal(["endedTo", "id", "limit", "order", "sort", "startedFrom", "status", "step", "type"],
             errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         Assert.Equal(HttpStatusCode.BadRequest, wrongSort.StatusCode);
         Assert.True(JsonDocument.Parse(await wrongSort.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("cursor", out _));

@@ -17,6 +17,7 @@ public sealed class AddPersistenceTests
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration["ConnectionStrings:Postgres"] =
             new NpgsqlConnectionStringBuilder(TestServices.PostgresAdmin) { Database = name }.ConnectionString;
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPersistence();
 
         using var host = builder.Build();

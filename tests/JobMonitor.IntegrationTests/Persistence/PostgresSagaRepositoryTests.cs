@@ -1,3 +1,4 @@
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using MassTransit;
@@ -11,6 +12,8 @@ namespace JobMonitor.IntegrationTests.Persistence;
 /// <summary>The repository behind a real (in-memory transport) bus, with the retry and outbox the job saga uses.</summary>
 public sealed class PostgresSagaRepositoryTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>, IAsyncDisposable
 {
+    static readonly TimeSpan Saved = TimeSpan.FromSeconds(15);
+
     ServiceProvider? _provider;
 
     [Fact]
@@ -21,9 +24,9 @@ public sealed class PostgresSagaRepositoryTests(MigratedDatabase database) : ICl
         var changeId = Guid.NewGuid();
 
         await bus.Publish(new TinyStart(jobId, Key(jobId)), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 1), "the job is created");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 1), Saved, "the job is created");
         await bus.Publish(new TinyChange(jobId, changeId, JobStep.Pre, 0.5, TimeSpan.Zero), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 2), "the change is saved");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 2), Saved, "the change is saved");
 
         await using var command = dataSource.CreateCommand("""
             SELECT status, step, key, type, progress, step_run_id, started_at IS NOT NULL,
@@ -63,16 +66,16 @@ public sealed class PostgresSagaRepositoryTests(MigratedDatabase database) : ICl
         var log = new JobLogStore(dataSource);
 
         await bus.Publish(new TinyStart(jobId, Key(jobId)), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 1), "the job is created");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 1), Saved, "the job is created");
         await bus.Publish(new TinyChange(jobId, changeId, JobStep.Run, 1, TimeSpan.Zero), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 2), "the change is saved");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 2), Saved, "the change is saved");
 
         var lines = await log.ReadAsync(jobId, 0, 100, Cancellation);
         Assert.Equal(["created", $"change {changeId}", "step Run"], lines.Select(l => l.Text));
         Assert.Equal(["Init", "Run", "Run"], lines.Select(l => l.Step));
 
         await bus.Publish(new TinyFinish(jobId), Cancellation);
-        await Eventually.UntilAsync(async () => !await ExistsAsync(dataSource, jobId), "the finalized job is deleted");
+        await Polling.WaitUntilAsync(async () => !await ExistsAsync(dataSource, jobId), Saved, "the finalized job is deleted");
         Assert.Empty(await log.ReadAsync(jobId, 0, 100, Cancellation));
     }
 
@@ -85,10 +88,10 @@ public sealed class PostgresSagaRepositoryTests(MigratedDatabase database) : ICl
         await Task.WhenAll(
             bus.Publish(new TinyStart(jobId, Key(jobId)), Cancellation),
             bus.Publish(new TinyStart(jobId, Key(jobId)), Cancellation));
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 1), "the job is created");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 1), Saved, "the job is created");
         // A follow-up change proves both starts were consumed: the endpoint handles messages to one job in turn or retries.
         await bus.Publish(new TinyChange(jobId, Guid.NewGuid(), JobStep.Pre, 0, TimeSpan.Zero), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 2), "the change is saved");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 2), Saved, "the change is saved");
 
         var harness = _provider!.GetRequiredService<ITestHarness>();
         Assert.Equal(2, await harness.Consumed.SelectAsync<TinyStart>(Cancellation).Count());
@@ -105,10 +108,10 @@ public sealed class PostgresSagaRepositoryTests(MigratedDatabase database) : ICl
         Guid[] changes = [Guid.NewGuid(), Guid.NewGuid()];
 
         await bus.Publish(new TinyStart(jobId, Key(jobId)), Cancellation);
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 1), "the job is created");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 1), Saved, "the job is created");
         await Task.WhenAll(changes.Select(id =>
             bus.Publish(new TinyChange(jobId, id, JobStep.Pre, 0.5, TimeSpan.FromMilliseconds(300)), Cancellation)));
-        await Eventually.UntilAsync(() => VersionIsAsync(dataSource, jobId, 3), "both changes are saved");
+        await Polling.WaitUntilAsync(() => VersionIsAsync(dataSource, jobId, 3), Saved, "both changes are saved");
 
         var state = await new JobReadStore(dataSource).GetAsync(jobId, Cancellation);
         Assert.NotNull(state);

@@ -1,4 +1,5 @@
 using System.Net;
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Scheduling;
 using Xunit;
 
@@ -116,7 +117,7 @@ public sealed class JobTriggerSchedulingTests(SchedulingFixture fixture, ITestOu
     {
         var arm = Arm(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(5), token: 1);
         await fixture.Bus.Publish(arm, TestContext.Current.CancellationToken);
-        await WaitUntilAsync(async () => await CountTriggerRowsAsync(arm.JobId, scheduled: true) == 1);
+        await Polling.WaitUntilAsync(async () => await CountTriggerRowsAsync(arm.JobId, scheduled: true) == 1, Deadline, "the trigger to be scheduled");
         using var client = fixture.CreateClient();
 
         var page = await client.GetStringAsync(new Uri("/hangfire/jobs/scheduled", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -150,22 +151,12 @@ public sealed class JobTriggerSchedulingTests(SchedulingFixture fixture, ITestOu
     async Task<List<FiredTrigger>> WaitForAsync(int count, HashSet<Guid> jobIds)
     {
         List<FiredTrigger> fired = [];
-        await WaitUntilAsync(() =>
+        await Polling.WaitUntilAsync(() =>
         {
             fired = fixture.Fired.Where(f => jobIds.Contains(f.Message.JobId)).ToList();
             return Task.FromResult(fired.Count >= count);
-        });
+        }, Deadline, () => $"{count} triggers of {string.Join(", ", jobIds)} to fire ({fired.Count} fired)");
         return fired;
-    }
-
-    static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "condition not met before the deadline");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 
     async Task<long> CountTriggerRowsAsync(Guid jobId, bool scheduled = false)

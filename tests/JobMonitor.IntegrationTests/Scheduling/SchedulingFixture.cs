@@ -64,6 +64,7 @@ public sealed class SchedulingFixture : IAsyncLifetime
         builder.AddApiAuthentication();
         builder.Services.AddSingleton(DataSource);
         builder.Services.AddSingleton(this);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.AddScheduling();
         builder.Services.AddMassTransitTestHarness(bus =>
         {

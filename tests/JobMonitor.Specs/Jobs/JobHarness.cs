@@ -1,4 +1,5 @@
 using JobMonitor.Contracts;
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
@@ -94,15 +95,15 @@ public sealed class JobHarness : IAsyncDisposable
     /// <summary>Waits for a condition the state name alone does not tell (e.g. Ready at the RUN gate).</summary>
     public async Task<DeploymentJobState> WaitUntilAsync(Guid jobId, Func<DeploymentJobState, bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Instance(jobId) is { } job && condition(job))
-                return job;
-            await Task.Delay(10);
-        }
-        throw new TimeoutException($"job {jobId} never got {what}; it is {Instance(jobId)?.CurrentState ?? "absent"}");
+        DeploymentJobState? job = null;
+        await Polling.WaitUntilAsync(() => Task.FromResult((job = Instance(jobId)) is { } found && condition(found)),
+            Patience, () => $"job {jobId} {what}; it is {Instance(jobId)?.CurrentState ?? "absent"}", every: Pace);
+        return job!;
     }
+
+    /// <summary>How long, and how often, the specs look at the in-memory harness.</summary>
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(10);
 
     public DeploymentJobState? Instance(Guid jobId) => Saga.Sagas.Contains(jobId);
 

@@ -1,4 +1,5 @@
 using JobMonitor.Contracts;
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Specs.Security;
@@ -81,16 +82,16 @@ public static class JobStages
     public static async Task<(bool Accepted, JobCommandRejected? Rejection)> SendAsync(this JobHarness jobs, JobCommand command)
     {
         await jobs.Bus.Bus.Publish(command, command.GetType());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        (bool Accepted, JobCommandRejected? Rejection)? answer = null;
+        await Polling.WaitUntilAsync(() =>
         {
             if (jobs.Bus.Published.Select<JobCommandAccepted>(x => x.Context.Message.CommandId == command.CommandId).Any())
-                return (true, null);
-            if (jobs.Bus.Published.Select<JobCommandRejected>(x => x.Context.Message.CommandId == command.CommandId).FirstOrDefault() is { } rejected)
-                return (false, rejected.Context.Message);
-            await Task.Delay(10);
-        }
-        throw new TimeoutException($"{command.GetType().Name} {command.CommandId} got no answer");
+                answer = (true, null);
+            else if (jobs.Bus.Published.Select<JobCommandRejected>(x => x.Context.Message.CommandId == command.CommandId).FirstOrDefault() is { } rejected)
+                answer = (false, rejected.Context.Message);
+            return Task.FromResult(answer is not null);
+        }, JobHarness.Patience, () => $"{command.GetType().Name} {command.CommandId} to be answered", every: JobHarness.Pace);
+        return answer!.Value;
     }
 
     static Func<DeploymentJobState, bool> In(string status) => j => j.CurrentState == status;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using JobMonitor.Contracts;
+using JobMonitor.Service.Execution.Ops;
 using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Jobs.Check;
@@ -170,9 +171,8 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
     TimeSpan? CheckLog(OpParams parameters, string field)
     {
         Text(parameters.Message, $"{field}.params.message", _limits.TextLength);
-        if (parameters.Level is not null && parameters.Level is not ("debug" or "info" or "warn" or "error"))
-            throw Fail(RejectionCodes.InvalidField, $"{field}.params.level", "params.level must be debug, info, warn or error.");
-        return null;
+        return parameters.Level is null or LogLevels.Debug or LogLevels.Info or LogLevels.Warn or LogLevels.Error ? (TimeSpan?)null
+            : throw Fail(RejectionCodes.InvalidField, $"{field}.params.level", "params.level must be debug, info, warn or error.");
     }
 
     TimeSpan? CheckScript(OpParams parameters, string field)

@@ -75,9 +75,8 @@ export function natureChips(natures) {
   return el('span', { class: 'natures' }, (natures ?? []).map((n) => el('span', { class: 'chip' }, n)));
 }
 
-/** Remaining time of a deadline, "4m 09s", or "paused" / "due". */
-export function remaining(deadline, paused, remainingIso) {
-  if (paused) return `paused${remainingIso ? ` (${remainingIso} left)` : ''}`;
+/** Remaining time of a deadline, "4m 09s", or "due". */
+export function remaining(deadline) {
   if (!deadline) return '';
   const ms = new Date(deadline).getTime() - Date.now();
   return ms > 0 ? duration(ms) : 'due';

@@ -52,7 +52,7 @@ function renderTrap(d) {
   panel.replaceChildren(
     el('h2', {}, trap.paused ? 'Trap paused' : 'Trapped'),
     el('p', {}, `Op ${trap.op ?? '?'} in ${trap.step ?? '?'} failed. `,
-      trap.paused ? `The time-out is paused${trap.remaining ? ` with ${trap.remaining} left` : ''}.`
+      trap.paused ? `The time-out is paused${trap.remaining ? ` with ${duration(trap.remaining * 1000)} left` : ''}.`
         : el('span', {}, 'Its time-out action applies in ', el('strong', { class: 'countdown', dataset: { deadline: trap.deadline ?? '' } }, remaining(trap.deadline)),
           trap.deadline ? ` (at ${localTime(trap.deadline)})` : '', '.')),
     actionButtons(d));

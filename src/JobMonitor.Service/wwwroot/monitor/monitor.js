@@ -1,13 +1,12 @@
 import { api, query, follow } from './api.js';
-import { el, timeCell, statusBadge, progressBar, natureChips, fromLocalInput, toLocalInput, remaining } from './format.js';
+import { el, timeCell, statusBadge, progressBar, natureChips, fromLocalInput, toLocalInput } from './format.js';
 import { renderNav, notify, jobPage } from './nav.js';
 import { actionButtons } from './actions.js';
 
-const STATUSES = ['Ready', 'Running', 'Waiting for Approval', 'Rejected', 'Expired', 'Abend', 'Rollback', 'Finished',
-  'Error', 'Canceled', 'Trapped', 'Trap Paused'];
 const ROW = 36; // px, fixed: the table renders only the rows in view
 const OVERSCAN = 10;
 const PAGE = 200;
+const ASK = 100; // changed jobs asked about at once: their ids must fit in one URL
 const FILTERS = ['q', 'project', 'environment', 'type', 'step', 'nature', 'scheduledFrom', 'scheduledTo', 'sort', 'order'];
 
 const grid = document.getElementById('grid');
@@ -16,6 +15,7 @@ const form = document.getElementById('filters');
 const tabs = document.getElementById('tabs');
 
 const state = {
+  statuses: [], // from the API
   status: '',
   items: [],
   byId: new Map(),
@@ -55,8 +55,8 @@ function writeFilters() {
   history.replaceState(null, '', `${location.pathname}${query(values)}`);
 }
 
-function listUrl(cursor, limit = PAGE, withStatus = true) {
-  return `/api/jobs${query({ ...filters(), status: withStatus ? state.status : '', cursor, limit })}`;
+function listUrl(cursor, limit = PAGE, withStatus = true, id = []) {
+  return `/api/jobs${query({ ...filters(), status: withStatus ? state.status : '', cursor, limit, id })}`;
 }
 
 // ---- tabs ----
@@ -70,7 +70,7 @@ function renderTabs() {
   }, label, count === undefined ? null : el('span', { class: 'count' }, count));
   tabs.replaceChildren(
     tab('', 'All', state.countsKnown ? total : undefined),
-    ...STATUSES.map((s) => tab(s, s, state.countsKnown ? state.counts[s] ?? 0 : undefined)));
+    ...state.statuses.map((s) => tab(s, s, state.countsKnown ? state.counts[s] ?? 0 : undefined)));
 }
 
 tabs.addEventListener('keydown', (event) => {
@@ -156,33 +156,49 @@ function refreshCountsSoon() {
 
 // ---- live updates ----
 
-function matches(item) {
-  const f = filters();
-  const same = (a, b) => !b || String(a ?? '').toLowerCase() === b.toLowerCase();
-  if (state.status && item.status !== state.status) return false;
-  if (!same(item.project, f.project) || !same(item.environment, f.environment) || !same(item.type, f.type) || !same(item.step, f.step)) return false;
-  if (f.nature && !(item.natures ?? []).some((n) => n.toLowerCase() === f.nature.toLowerCase())) return false;
-  if (f.q && !`${item.key} ${item.name}`.toLowerCase().includes(f.q.toLowerCase())) return false;
-  if (f.scheduledFrom && item.scheduledAt < f.scheduledFrom) return false;
-  if (f.scheduledTo && item.scheduledAt > f.scheduledTo) return false;
-  return true;
+// Whether a changed job belongs in the table is the server's to say, with the list's own filter: the jobs changed
+// since the last answer go to GET /api/jobs with the table's filters and their ids, one question at a time, and the
+// answer holds those that match as they are now (so events arriving out of order never bring an older version back).
+const changed = new Set();
+let asking = false;
+
+function changedJob(id) {
+  changed.add(id);
+  askAboutChanged();
 }
 
-/** Applies a changed job without moving what the operator looks at: rows added or removed above keep the view still. */
+async function askAboutChanged() {
+  if (asking || changed.size === 0) return;
+  asking = true;
+  const ids = [...changed].slice(0, ASK);
+  for (const id of ids) changed.delete(id);
+  const generation = state.generation;
+  try {
+    const page = await api(listUrl(null, ids.length, true, ids));
+    if (generation === state.generation) {
+      const matching = new Map((page.items ?? []).map((item) => [item.id, item]));
+      for (const id of ids) {
+        if (matching.has(id)) upsert(matching.get(id));
+        else remove(id);
+      }
+    }
+  } catch { /* shown by the live indicator; a reconnect catches up */ }
+  finally {
+    asking = false;
+    askAboutChanged();
+  }
+}
+
+/**
+ * Puts a job the list API answered for the table's filters in the table, without moving what the operator looks at:
+ * rows added or removed above keep the view still.
+ */
 function upsert(item) {
   const index = state.items.findIndex((j) => j.id === item.id);
-  // Events of one job may arrive out of order (they leave from different consumers): an older version never
-  // replaces a newer one.
-  if (index >= 0 && state.items[index].version > item.version) return;
   if (index >= 0) {
-    if (matches(item)) {
-      state.items[index] = item;
-      state.byId.set(item.id, item);
-    } else {
-      remove(item.id);
-      return;
-    }
-  } else if (matches(item)) {
+    state.items[index] = item;
+    state.byId.set(item.id, item);
+  } else {
     const newestFirst = (form.elements.order.value || 'desc') === 'desc' && (form.elements.sort.value || 'created') === 'created';
     if (newestFirst) {
       state.items.unshift(item);
@@ -225,14 +241,11 @@ function scheduleRender() {
 }
 
 function cells(item) {
-  const trap = item.trap && (item.status === 'Trapped' || item.status === 'Trap Paused')
-    ? el('span', { class: 'countdown', dataset: { deadline: item.trap.deadline ?? '', paused: item.trap.paused ? '1' : '' } }, remaining(item.trap.deadline, item.trap.paused))
-    : null;
   return [
     el('td', {}, el('a', { href: jobPage('job', item), class: 'key' }, item.key)),
     el('td', { title: item.name }, item.name),
     el('td', {}, item.project), el('td', {}, item.environment), el('td', {}, item.type),
-    el('td', {}, statusBadge(item.status), trap),
+    el('td', {}, statusBadge(item.status)),
     el('td', {}, item.step),
     el('td', {}, progressBar(item.progress)),
     el('td', {}, natureChips(item.natures)),
@@ -317,11 +330,6 @@ grid.addEventListener('keydown', (event) => {
   select(state.items[Math.max(0, Math.min(state.items.length - 1, next))].id, true);
 });
 
-// Trap countdowns tick without re-rendering the table.
-setInterval(() => {
-  for (const span of body.querySelectorAll('.countdown')) span.textContent = remaining(span.dataset.deadline, span.dataset.paused === '1');
-}, 1000);
-
 // ---- filters ----
 
 let filterTimer = null;
@@ -341,10 +349,12 @@ form.addEventListener('reset', () => setTimeout(() => {
 readFilters();
 renderTabs();
 await renderNav('monitor');
+state.statuses = await api('/api/jobs/statuses');
+renderTabs();
 await reload();
 const live = document.getElementById('live');
 follow('/api/events', {
-  job: (item) => { upsert(item); refreshCountsSoon(); },
+  job: ({ id }) => { changedJob(id); refreshCountsSoon(); },
   deleted: ({ id }) => { remove(id); refreshCountsSoon(); },
 }, {
   poll: catchUp,
