@@ -72,6 +72,15 @@ public static class Report
             sagaRetries = throughput is null ? (long?)null : throughput.SagaAttempts - throughput.SagaMessages,
             threadPool = pool is null ? null : new { threadsAtStart = pool.ThreadsAtStart, threadsAtEnd = pool.ThreadsAtEnd, maxWaitMs = Round(pool.WaitMaxMs) },
             rssMb = Round(pool?.RssPeakMb),
+            perJob = throughput?.Cost is { } cost ? new
+            {
+                cpuMs = Round(cost.CpuMs),
+                allocatedKb = Round(cost.AllocatedKb),
+                gcPauseMs = Round(cost.GcPauseMs),
+                dbRoundTrips = Round(cost.DbRoundTrips),
+                dbTransactions = Round(cost.DbTransactions),
+                brokerSends = Round(cost.BrokerSends),
+            } : null,
             floorMessagesPerSecond = Round(floor?.MessagesPerSecond),
             floorJobsPerSecond = Round(floorJobsPerSecond),
             ratio = ratio is { } r ? Math.Round(r, 3) : (double?)null,
@@ -103,6 +112,9 @@ public static class Report
         var pool = throughput.ThreadPool;
         Console.WriteLine($"thread pool {pool.ThreadsAtStart} -> {pool.ThreadsAtEnd} threads; a queued work item waited " +
             $"p50 {pool.WaitP50Ms:0.0} ms, max {pool.WaitMaxMs:0} ms ({pool.Samples} samples); process RSS peak {pool.RssPeakMb:0} MB");
+        var cost = throughput.Cost;
+        Console.WriteLine($"per job     {cost.CpuMs:0.0} ms CPU of the process, {cost.AllocatedKb:0} KB allocated, {cost.GcPauseMs:0.0} ms GC pause, " +
+            $"{cost.DbRoundTrips:0.0} PostgreSQL round trips in {cost.DbTransactions:0.0} transactions, {cost.BrokerSends:0.0} messages sent to RabbitMQ");
         Console.WriteLine("consumers   (by total time: count, mean, max)");
         foreach (var (consumer, time) in throughput.Consumers.OrderByDescending(c => c.Value.Total))
             Console.WriteLine($"  {consumer,-50} {time.Count,6} x {time.Mean.TotalMilliseconds,8:0.0} ms, max {time.Max.TotalMilliseconds,7:0} ms");
