@@ -73,40 +73,5 @@ public sealed class OutboxTests(MigratedDatabase database) : IClassFixture<Migra
         Assert.Equal([1, 2, 3, 4, 5], bench.Heard.Where(m => m.JobId == job).Select(m => m.Number));
     }
 
-    [Fact]
-    public async Task Rows_of_RUN_traffic_leave_before_older_rows_of_other_jobs_and_one_job_keeps_its_order()
-    {
-        const int batch = 10;
-        var dataSource = await database.DataSourceAsync();
-        await using var bench = new RelayBench(dataSource);
-        var backlog = Enumerable.Range(1, 6 * batch).Select(n => new OutboxProbe { JobId = Guid.NewGuid(), Number = n }).ToArray();
-        await bench.WriteAsync(commit: true, backlog);
-        var run = Guid.NewGuid();
-        var runTraffic = new[] { new OutboxProbe { JobId = run, Number = 1 }, new OutboxProbe { JobId = run, Number = 2 } };
-        await bench.WriteAsync(commit: true, runTraffic);
-        // As the saga writes a RUN dispatch: the priority the message was sent with, on every row of its job and transaction.
-        await using (var command = dataSource.CreateCommand("UPDATE jobmonitor.outbox_messages SET priority = 2 WHERE job_id = @job_id"))
-        {
-            command.Parameters.AddWithValue("job_id", run);
-            await command.ExecuteNonQueryAsync(Cancellation);
-        }
-
-        var relay = RelayBench.Relay(dataSource, await bench.BusAsync(), NullLogger<OutboxRelay>.Instance, batch);
-        await relay.StartAsync(Cancellation);
-        try
-        {
-            await ServiceHostFixture.WaitUntilAsync(() => Task.FromResult(bench.Heard.Count(m => backlog.Contains(m) || m.JobId == run) == backlog.Length + 2),
-                Patience, "every row to be delivered");
-        }
-        finally
-        {
-            await relay.StopAsync(CancellationToken.None);
-        }
-        var heard = bench.Heard.Where(m => backlog.Contains(m) || m.JobId == run).ToList();
-        // The first round takes them: later rounds publish only after its confirms.
-        Assert.InRange(heard.IndexOf(runTraffic[1]), 1, batch - 1);
-        Assert.True(heard.IndexOf(runTraffic[0]) < heard.IndexOf(runTraffic[1]));
-    }
-
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 }

@@ -77,10 +77,9 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
-    public static OutboxRelay Relay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger, int batchSize = 200) =>
+    public static OutboxRelay Relay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) =>
         new(dataSource, bus, Options.Create(new OutboxOptions
         {
-            BatchSize = batchSize,
             PollInterval = TimeSpan.FromMilliseconds(200),
             DeliveryTimeout = TimeSpan.FromSeconds(1),
             MaxBackoff = TimeSpan.FromMilliseconds(500),

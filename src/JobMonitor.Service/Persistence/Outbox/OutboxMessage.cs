@@ -37,12 +37,6 @@ public sealed class OutboxMessage : OutboxMessageContext
     public required DateTime SentTime { get; init; }
     public DateTime? ExpirationTime { get; init; }
 
-    /// <summary>The RabbitMQ priority the message was sent with (0 when none).</summary>
-    public byte Priority { get; init; }
-
-    // The key under which MassTransit's RabbitMQ transport writes a send's priority among its transport properties.
-    const string PriorityProperty = "RMQ-Priority";
-
     /// <summary>Captures what MassTransit built for a send: the serialized body and every header and property.</summary>
     public static OutboxMessage From<T>(SendContext<T> context) where T : class
     {
@@ -52,14 +46,11 @@ public sealed class OutboxMessage : OutboxMessageContext
             throw new MessageException(typeof(T), "An outbox message needs a DestinationAddress.");
         var now = DateTime.UtcNow;
         string? properties = null;
-        byte priority = 0;
         if (context is TransportSendContext<T> transport)
         {
             var values = new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
             transport.WritePropertiesTo(values);
             properties = Serializer.SerializeDictionary(values);
-            if (values.TryGetValue(PriorityProperty, out var value))
-                priority = Convert.ToByte(value, System.Globalization.CultureInfo.InvariantCulture);
         }
         return new OutboxMessage
         {
@@ -80,7 +71,6 @@ public sealed class OutboxMessage : OutboxMessageContext
             FaultAddress = context.FaultAddress,
             SentTime = Utc(context.SentTime ?? now),
             ExpirationTime = context.TimeToLive is { } ttl ? now + ttl : null,
-            Priority = priority,
         };
     }
 

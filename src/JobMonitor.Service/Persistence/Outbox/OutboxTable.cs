@@ -12,39 +12,36 @@ public static class OutboxTable
     const string Columns = """
         sequence_number, job_id, message_id, destination, message_type, content_type, body, headers, properties,
         conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-        sent_time, expiration_time, priority
+        sent_time, expiration_time
         """;
 
-    // Rows take their sequence numbers in the order the messages were sent (the position in the arrays). Every row of
-    // a job takes the highest priority of the job's messages here: the relay takes a job's rows only in order, so a
-    // RUN dispatch must not wait behind the status event written just before it.
+    // Rows take their sequence numbers in the order the messages were sent (the position in the arrays).
     const string InsertSql = $"""
         INSERT INTO jobmonitor.outbox_messages (
             broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-            sent_time, expiration_time, priority)
+            sent_time, expiration_time)
         SELECT broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-            sent_time, expiration_time,
-            max(priority) OVER (PARTITION BY coalesce(job_id::text, position::text))
+            sent_time, expiration_time
         FROM unnest(
             @broker, @job_id, @message_id, @destination, @message_type, @content_type, @body, @headers, @properties,
             @conversation_id, @correlation_id, @initiator_id, @request_id, @source_address, @response_address,
-            @fault_address, @sent_time, @expiration_time, @priority) WITH ORDINALITY AS m(
+            @fault_address, @sent_time, @expiration_time) WITH ORDINALITY AS m(
             broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-            sent_time, expiration_time, priority, position)
+            sent_time, expiration_time, position)
         ORDER BY m.position;
         SELECT pg_notify('{Channel}', '');
         """;
 
     // Rows another relay holds are skipped. Of a job whose earlier rows are held elsewhere, none is taken: they wait
-    // until those are sent, so one job's messages leave in the order they were written. RUN traffic (priority) first.
+    // until those are sent, so one job's messages leave in the order they were written.
     const string ClaimSql = $"""
         WITH claimed AS (
             SELECT {Columns} FROM jobmonitor.outbox_messages
             WHERE broker = @broker AND not_before <= now()
-            ORDER BY priority DESC, sequence_number
+            ORDER BY sequence_number
             LIMIT @limit
             FOR UPDATE SKIP LOCKED)
         SELECT c.* FROM claimed c
@@ -52,7 +49,7 @@ public static class OutboxTable
             SELECT 1 FROM jobmonitor.outbox_messages o
             WHERE o.job_id = c.job_id AND o.sequence_number < c.sequence_number
               AND o.sequence_number NOT IN (SELECT sequence_number FROM claimed))
-        ORDER BY c.priority DESC, c.sequence_number
+        ORDER BY c.sequence_number
         """;
 
     // 1 s, 2 s, 4 s ... up to a minute between attempts at one row.
@@ -103,7 +100,6 @@ public static class OutboxTable
         p.Add(Array("fault_address", NpgsqlDbType.Text, messages.Select(m => m.FaultAddress?.ToString())));
         p.Add(Array("sent_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentTime)));
         p.Add(Array("expiration_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.ExpirationTime)));
-        p.Add(Array("priority", NpgsqlDbType.Smallint, messages.Select(m => (short)m.Priority)));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -176,7 +172,6 @@ public static class OutboxTable
         FaultAddress = r.IsDBNull(15) ? null : new Uri(r.GetString(15)),
         SentTime = r.GetFieldValue<DateTime>(16),
         ExpirationTime = r.IsDBNull(17) ? null : r.GetFieldValue<DateTime>(17),
-        Priority = (byte)r.GetInt16(18),
     };
 
     static NpgsqlParameter Array<T>(string name, NpgsqlDbType elementType, IEnumerable<T> values) =>
