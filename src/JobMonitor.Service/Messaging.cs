@@ -56,6 +56,6 @@ public static class MessagePriorities
     /// <summary>Highest priority the saga and worker queues accept (x-max-priority).</summary>
     public const byte Max = 2;
 
-    /// <summary>Trigger armed, trigger fired, RUN step dispatched, RUN step claimed.</summary>
+    /// <summary>Trigger fired, RUN step dispatched, RUN step claimed.</summary>
     public const byte Timed = 2;
 }

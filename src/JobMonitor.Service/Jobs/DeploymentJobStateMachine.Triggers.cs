@@ -140,10 +140,7 @@ public sealed partial class DeploymentJobStateMachine
     static Task ArmRunGateAsync(BehaviorContext<DeploymentJobState> context) =>
         ArmAsync(context, JobTriggerKind.RunGate, context.Saga.ScheduledAt, ++context.Saga.RunGateToken);
 
-    /// <summary>
-    /// Asks the scheduler for a trigger at a stored instant; the token makes any earlier one of its kind stale. Timed
-    /// traffic: the arm leaves the outbox before a backlog of other jobs' messages, or the RUN it arms would start late.
-    /// </summary>
+    /// <summary>Asks the scheduler for a trigger at a stored instant; the token makes any earlier one of its kind stale.</summary>
     static async Task ArmAsync(BehaviorContext<DeploymentJobState> context, JobTriggerKind kind, DateTimeOffset dueAt, int token)
     {
         var job = context.Saga;
@@ -155,6 +152,6 @@ public sealed partial class DeploymentJobStateMachine
             Kind = kind,
             DueAt = dueAt,
             Token = token,
-        }, send => send.TrySetPriority(MessagePriorities.Timed));
+        });
     }
 }
