@@ -31,6 +31,8 @@ public sealed class BenchHost : IAsyncDisposable
 
     public BusTraffic Traffic { get; } = new();
 
+    public CostMeter Cost { get; } = new();
+
     /// <summary>The service's warnings and errors: the console stays for the figures.</summary>
     public LogTally Logs { get; }
 
@@ -76,6 +78,7 @@ public sealed class BenchHost : IAsyncDisposable
         var bus = _app.Services.GetRequiredService<IBusControl>();
         bus.ConnectReceiveObserver(Traffic);
         bus.ConnectConsumeObserver(Traffic);
+        bus.ConnectSendObserver(Cost);
         await _app.StartAsync().WaitAsync(StartTimeout);
 
         // Messages published before the endpoints are bound would be dropped by RabbitMQ.
@@ -93,6 +96,7 @@ public sealed class BenchHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        Cost.Dispose();
         var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
         // FORCE: the service's pooled connections may outlive its host by a moment.
         await ExecuteAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");

@@ -9,6 +9,9 @@ public sealed record BenchOptions
     public bool SkipFloor { get; init; }
     public bool SkipLateness { get; init; }
 
+    /// <summary>Only the lateness run (e.g. --scheduled 10000 --spread 60): no throughput, floor or idle latency.</summary>
+    public bool SkipThroughput { get; init; }
+
     /// <summary>Jobs for the list benchmark; 0 runs the throughput and lateness benchmark instead.</summary>
     public int ListJobs { get; init; }
 
@@ -20,8 +23,15 @@ public sealed record BenchOptions
     public IReadOnlyList<string> FaultRows { get; init; } = [];
 
     public bool KeepDatabase { get; init; }
+    /// <summary>The broker; the bench makes a vhost of its own there (the URI's vhost is not used).</summary>
     public Uri RabbitMq { get; init; } = new(
-        Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/jobmonitor-bench");
+        Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ") ?? "amqp://guest:guest@localhost:5672/");
+
+    /// <summary>The broker's management API, which makes and deletes the bench's vhost; default: port 15672 of the AMQP host.</summary>
+    public Uri? RabbitMqManagement { get; init; } =
+        Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_RABBITMQ_MANAGEMENT") is { } management ? new Uri(management) : null;
+
+    public Uri ManagementOrDefault => RabbitMqManagement ?? new UriBuilder("http", RabbitMq.Host, 15672).Uri;
     public string Postgres { get; init; } =
         Environment.GetEnvironmentVariable("JOBMONITOR_BENCH_POSTGRES")
         ?? "Host=localhost;Username=jobmonitor;Password=jobmonitor;Database=postgres";
@@ -36,6 +46,7 @@ public sealed record BenchOptions
           --spread SECONDS    the lateness run's scheduledAt spread (default 30)
           --skip-floor        skip the raw RabbitMQ + Npgsql floor
           --skip-lateness     skip the lateness run
+          --skip-throughput   only the lateness run (with --scheduled 10000 --spread 60: 10,000 jobs due in a minute)
           --list-1m           instead: the job list benchmark on 1,000,000 jobs loaded with COPY (no broker needed);
                               list and count queries timed without, then with the list indexes
           --list N            the same with N jobs
@@ -48,16 +59,17 @@ public sealed record BenchOptions
                               200 jobs each; needs the JOBMONITOR_FAULT_* variables of jm_faults_services_up
                               (scripts/lib/services.sh). Ignores --rabbitmq and --postgres.
           --fault-row TEXT    with --faults: only the rows whose name contains TEXT (repeatable)
-          --rabbitmq URI      AMQP URI of the bench vhost
-                              (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/jobmonitor-bench)
+          --rabbitmq URI      AMQP URI of the broker; the bench makes a vhost jm-bench-<random> there through the
+                              management API and deletes it at the end (the URI's own vhost is not used)
+                              (default $JOBMONITOR_BENCH_RABBITMQ, else amqp://guest:guest@localhost:5672/)
+          --rabbitmq-management URI   the broker's management API, with the AMQP URI's credentials
+                              (default $JOBMONITOR_BENCH_RABBITMQ_MANAGEMENT, else http://<AMQP host>:15672/)
           --postgres CONN     Npgsql connection string of a user that may create databases; the bench creates
                               jm_bench_<random> and drops it at the end
                               (default $JOBMONITOR_BENCH_POSTGRES, else
                               Host=localhost;Username=jobmonitor;Password=jobmonitor;Database=postgres)
           --help              this text
 
-        The vhost must exist: rabbitmqctl add_vhost jobmonitor-bench &&
-          rabbitmqctl set_permissions -p jobmonitor-bench guest ".*" ".*" ".*"
         The last line printed is one JSON object with the figures and the goal checks.
         """;
 
@@ -75,6 +87,7 @@ public sealed record BenchOptions
                 "--spread" => options with { Spread = TimeSpan.FromSeconds(PositiveInt(args, ++i)) },
                 "--skip-floor" => options with { SkipFloor = true },
                 "--skip-lateness" => options with { SkipLateness = true },
+                "--skip-throughput" => options with { SkipThroughput = true },
                 "--list-1m" => options with { ListJobs = 1_000_000 },
                 "--list" => options with { ListJobs = PositiveInt(args, ++i) },
                 "--retention-1m" => options with { RetentionJobs = 1_000_000 },
@@ -83,6 +96,7 @@ public sealed record BenchOptions
                 "--faults" => options with { Faults = true },
                 "--fault-row" => options with { FaultRows = [.. options.FaultRows, Value(args, ++i)] },
                 "--rabbitmq" => options with { RabbitMq = new Uri(Value(args, ++i)) },
+                "--rabbitmq-management" => options with { RabbitMqManagement = new Uri(Value(args, ++i)) },
                 "--postgres" => options with { Postgres = Value(args, ++i) },
                 var unknown => throw new ArgumentException($"Unknown option {unknown}; see --help."),
             };

@@ -7,14 +7,17 @@ using RabbitMQ.Client.Events;
 namespace JobMonitor.Bench;
 
 /// <summary>
-/// The floor: what RabbitMQ.Client and Npgsql alone do with the saga's message count and concurrency, one
-/// single-row UPDATE per message, no MassTransit, no saga logic. The saga can approach it, never beat it.
+/// The floor: what RabbitMQ.Client and Npgsql alone do with 7 messages per job (<see cref="MessagesPerJob"/>) at the
+/// saga's concurrency, one single-row UPDATE per message, no MassTransit, no saga logic.
 /// </summary>
 public static class Floor
 {
     const string Queue = "bench-floor";
     const int Concurrency = 32;
     const ushort Prefetch = 64;
+
+    /// <summary>A job is at least 7 durable transitions: create, 3 step starts, 3 step ends (issue 11).</summary>
+    public const int MessagesPerJob = 7;
 
     public sealed record Result(long Messages, TimeSpan Elapsed)
     {

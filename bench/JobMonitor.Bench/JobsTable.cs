@@ -7,15 +7,18 @@ public sealed class JobsTable(NpgsqlDataSource database)
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
+    // SPEC §11: a job in none of these statuses when its deadline passes is stranded.
+    static readonly string[] FinalStatuses = ["Finished", "Error", "Canceled", "Abend", "Expired", "Rejected"];
+
     /// <summary>Waits until every job of <paramref name="ids"/> is Finished; returns the last one's end.</summary>
     public async Task<DateTimeOffset> WaitAllFinishedAsync(IReadOnlyCollection<Guid> ids, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        while (await CountFinishedAsync(ids) < ids.Count)
+        while (await CountAsync(ids, ["Finished"]) < ids.Count)
         {
             if (deadline.IsCancellationRequested)
                 throw new TimeoutException(
-                    $"Only {await CountFinishedAsync(ids)} of {ids.Count} jobs Finished within {timeout.TotalSeconds:0} s; " +
+                    $"Only {await CountAsync(ids, ["Finished"])} of {ids.Count} jobs Finished within {timeout.TotalSeconds:0} s; " +
                     $"statuses: {await StatusesAsync(ids)}.");
             await Task.Delay(Poll);
         }
@@ -23,6 +26,18 @@ public sealed class JobsTable(NpgsqlDataSource database)
             """SELECT max(ended_at) FROM jobmonitor.jobs WHERE id = ANY(@ids)""");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
         return (DateTimeOffset)(DateTime)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Waits until every job is in a final status or <paramref name="timeout"/> passed; returns how many are not (stranded).</summary>
+    public async Task<long> WaitAllFinalAsync(IReadOnlyCollection<Guid> ids, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        long final;
+        while ((final = await CountAsync(ids, FinalStatuses)) < ids.Count && !deadline.IsCancellationRequested)
+            await Task.Delay(Poll);
+        if (final < ids.Count)
+            Console.WriteLine($"  not final after {timeout.TotalSeconds:0} s: {await StatusesAsync(ids)}");
+        return ids.Count - final;
     }
 
     /// <summary>One finished job's saga state, as the service stores it (a realistic floor payload).</summary>
@@ -34,8 +49,8 @@ public sealed class JobsTable(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// Per job, RUN start minus scheduledAt in ms (the RUN entry of the state's steps[] says when it started), and
-    /// whether PRE was still running at the date: then RUN waited for PRE, not for the trigger.
+    /// Per job whose RUN started, RUN start minus scheduledAt in ms (the RUN entry of the state's steps[] says when it
+    /// started), and whether PRE was still running at the date: then RUN waited for PRE, not for the trigger.
     /// </summary>
     public async Task<IReadOnlyList<(double LatenessMs, bool PreLate)>> RunLatenessAsync(IReadOnlyCollection<Guid> ids)
     {
@@ -47,22 +62,22 @@ public sealed class JobsTable(NpgsqlDataSource database)
             CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') run
             CROSS JOIN LATERAL jsonb_array_elements(j.data -> 'steps') pre
             WHERE j.id = ANY(@ids) AND run.value ->> 'step' = 'Run' AND pre.value ->> 'step' = 'Pre'
+              AND run.value ->> 'startedAt' IS NOT NULL
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
         var lateness = new List<(double, bool)>(ids.Count);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
             lateness.Add(((double)reader.GetDecimal(0), reader.GetBoolean(1)));
-        return lateness.Count == ids.Count
-            ? lateness
-            : throw new InvalidOperationException($"Found a RUN start for {lateness.Count} of {ids.Count} jobs.");
+        return lateness;
     }
 
-    async Task<long> CountFinishedAsync(IReadOnlyCollection<Guid> ids)
+    async Task<long> CountAsync(IReadOnlyCollection<Guid> ids, string[] statuses)
     {
         await using var command = database.CreateCommand(
-            """SELECT count(*) FROM jobmonitor.jobs WHERE status = 'Finished' AND id = ANY(@ids)""");
+            """SELECT count(*) FROM jobmonitor.jobs WHERE status = ANY(@statuses) AND id = ANY(@ids)""");
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("statuses", statuses));
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

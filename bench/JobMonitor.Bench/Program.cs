@@ -34,21 +34,30 @@ if (options.ListJobs > 0)
     return 0;
 }
 
-Console.WriteLine($"starting the service (RabbitMQ {options.RabbitMq.Host}{options.RabbitMq.AbsolutePath})...");
-await using var host = await BenchHost.StartAsync(options);
-await using var publisher = await RawPublisher.ConnectAsync(options.RabbitMq);
+await using var vhost = await BenchVhost.CreateAsync(options.RabbitMq, options.ManagementOrDefault);
+Console.WriteLine($"starting the service (RabbitMQ {options.RabbitMq.Host}, vhost {vhost.Name} made for this run)...");
+await using var host = await BenchHost.StartAsync(options with { RabbitMq = vhost.Amqp });
+await using var publisher = await RawPublisher.ConnectAsync(vhost.Amqp);
 
 var warmUp = await Throughput.WarmUpAsync(host, publisher);
 Console.WriteLine($"warm-up: {Throughput.WarmUpJobs} jobs end to end in {warmUp.TotalSeconds:0.00} s (the first run of a process stalls; see Throughput.WarmUpAsync)");
-Console.WriteLine($"throughput: {options.Jobs} jobs due now...");
-var throughput = await Throughput.RunAsync(host, publisher, options.Jobs);
 
+Responsiveness.Result? idle = null;
+Throughput.Result? throughput = null;
 Floor.Result? floor = null;
-if (!options.SkipFloor)
+if (!options.SkipThroughput)
 {
-    Console.WriteLine($"floor: {throughput.SagaMessages} messages, raw RabbitMQ.Client + Npgsql...");
-    var payload = await new JobsTable(host.Database).SampleDataAsync(throughput.JobIds[0]);
-    floor = await Floor.RunAsync(host.ConnectionString, publisher, throughput.JobIds, payload, throughput.SagaMessages);
+    Console.WriteLine($"idle: {Responsiveness.Jobs} creates one at a time, create -> PRE started...");
+    idle = await Responsiveness.RunAsync(host, publisher);
+    Console.WriteLine($"throughput: {options.Jobs} jobs due now...");
+    throughput = await Throughput.RunAsync(host, publisher, options.Jobs);
+    if (!options.SkipFloor)
+    {
+        var messages = (long)throughput.Jobs * Floor.MessagesPerJob;
+        Console.WriteLine($"floor: {messages} messages, raw RabbitMQ.Client + Npgsql...");
+        var payload = await new JobsTable(host.Database).SampleDataAsync(throughput.JobIds[0]);
+        floor = await Floor.RunAsync(host.ConnectionString, publisher, throughput.JobIds, payload, messages);
+    }
 }
 
 Lateness.Result? lateness = null;
@@ -58,5 +67,5 @@ if (!options.SkipLateness)
     lateness = await Lateness.RunAsync(host, publisher, options.Scheduled, options.Spread);
 }
 
-Report.Print(options, warmUp, throughput, floor, lateness, host.Logs.Counts);
+Report.Print(options, warmUp, idle, throughput, floor, lateness, host.Logs.Counts);
 return 0;

@@ -7,7 +7,7 @@ public static class Throughput
 {
     public sealed record Result(int Jobs, TimeSpan Elapsed, long SagaMessages, long SagaAttempts,
         IReadOnlyDictionary<string, long> SagaFaults, IReadOnlyDictionary<string, ConsumerTime> Consumers,
-        ThreadPoolWatch.Summary ThreadPool, IReadOnlyList<Guid> JobIds)
+        ThreadPoolWatch.Summary ThreadPool, IReadOnlyList<Guid> JobIds, CostMeter.PerJob Cost)
     {
         public double JobsPerSecond => Jobs / Elapsed.TotalSeconds;
         public double SagaEventsPerSecond => SagaMessages / Elapsed.TotalSeconds;
@@ -33,6 +33,7 @@ public static class Throughput
         var ids = Enumerable.Range(0, jobs).Select(_ => Guid.NewGuid()).ToList();
         var commands = ids.Select(id => new RawMessage(CreateJobs.DueNow(id))).ToList();
         host.Traffic.Reset();
+        var before = await host.Cost.ReadAsync(host.Database);
         using var threadPool = new ThreadPoolWatch();
 
         var firstPublish = DateTimeOffset.UtcNow;
@@ -41,9 +42,10 @@ public static class Throughput
         Console.WriteLine($"  published {jobs} CreateJob in {clock.Elapsed.TotalSeconds:0.00} s");
 
         var lastFinished = await new JobsTable(host.Database).WaitAllFinishedAsync(ids, Timeout(jobs));
+        var cost = CostMeter.Per(before, await host.Cost.ReadAsync(host.Database), jobs);
         var traffic = host.Traffic;
         return new Result(jobs, lastFinished - firstPublish, traffic.SagaReceived, traffic.SagaAttempts,
-            traffic.SagaFaults.ToDictionary(), traffic.Consumers.ToDictionary(c => c.Key, c => c.Value.Copy()), threadPool.Stop(), ids);
+            traffic.SagaFaults.ToDictionary(), traffic.Consumers.ToDictionary(c => c.Key, c => c.Value.Copy()), threadPool.Stop(), ids, cost);
     }
 
     /// <summary>Generous: a run this slow fails its goal by far anyway.</summary>

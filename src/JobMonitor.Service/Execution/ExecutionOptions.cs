@@ -13,6 +13,12 @@ public sealed class ExecutionOptions
     /// <summary>How often a running step renews its lease (see Execution:Abend:Threshold for when it expires).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a step runs before its worker tells the saga it started. A step that ends sooner sends only its result,
+    /// which carries its start: one saga transition instead of two. Zero: the start is told at once.
+    /// </summary>
+    public TimeSpan StartReportDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>On shutdown, how long running steps may go on to their end before their leases are released.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

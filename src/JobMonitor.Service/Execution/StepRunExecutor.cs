@@ -38,9 +38,9 @@ public sealed class StepRunExecutor(
     {
         // Current for the whole step run, so the reports published at its end continue the job's trace.
         using var span = JobTracing.StartStep(step, labels);
-        // A RUN's start overtakes other jobs' traffic in the saga's queue, as its dispatch did in the workers'.
-        var started = PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker }, "start",
-            timed: step.Step == JobStep.Run);
+        var startedAt = time.GetUtcNow();
+        using var ended = new CancellationTokenSource();
+        var started = ReportStartAsync(step, startedAt, ended.Token);
 
         StepEnd end;
         var clock = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ public sealed class StepRunExecutor(
             var heartbeat = RenewLeaseAsync(step, handle, heartbeatStop.Token);
             try
             {
-                end = await RunOpsAsync(step, labels, log, handle, giveUp);
+                end = await RunOpsAsync(step, startedAt, labels, log, handle, giveUp);
             }
             catch (Exception e) when (!giveUp.IsCancellationRequested)
             {
@@ -62,6 +62,7 @@ public sealed class StepRunExecutor(
             }
             finally
             {
+                await ended.CancelAsync();
                 await heartbeatStop.CancelAsync();
                 await heartbeat;
             }
@@ -76,6 +77,7 @@ public sealed class StepRunExecutor(
                 Error = end.Error,
                 TrappedOp = end.TrappedOp,
                 Worker = Worker,
+                StartedAt = startedAt,
             }
             : null;
         await DurablyAsync(ct => ledger.FinishStepAsync(step.StepRunId, end.LastOp, result, ct), "finishing the step run", step, giveUp);
@@ -92,7 +94,8 @@ public sealed class StepRunExecutor(
                 + "it is stored and the reconciler sends it if this worker cannot", step.StepRunId, step.JobKey, attempt, ResultAttempts);
     }
 
-    async Task<StepEnd> RunOpsAsync(RunJobStep step, JobLabels labels, StepLog log, StepRunHandle handle, CancellationToken giveUp)
+    async Task<StepEnd> RunOpsAsync(
+        RunJobStep step, DateTimeOffset stepStartedAt, JobLabels labels, StepLog log, StepRunHandle handle, CancellationToken giveUp)
     {
         var results = new List<OpResult>();
         // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
@@ -126,7 +129,10 @@ public sealed class StepRunExecutor(
                 return new StepEnd(true, results, null, LastOp: result);
             await DurablyAsync(ct => ledger.EndOpAsync(step.StepRunId, result, ct), "recording an op's end", step, giveUp);
             // Progress is for the eye: the result carries every op, so a lost one changes nothing.
-            await PublishAsync(new StepRunProgressed { JobId = step.JobId, StepRunId = step.StepRunId, Op = result, Worker = Worker }, "progress");
+            await PublishAsync(new StepRunProgressed
+            {
+                JobId = step.JobId, StepRunId = step.StepRunId, Op = result, Worker = Worker, StartedAt = stepStartedAt,
+            }, "progress");
         }
         return new StepEnd(true, results, null);
     }
@@ -248,6 +254,25 @@ public sealed class StepRunExecutor(
             await write(ct);
             return true;
         }, what, step, giveUp);
+
+    /// <summary>
+    /// Tells the saga the step started once it has run for <see cref="ExecutionOptions.StartReportDelay"/>, unless it
+    /// ended first: its result then says when it started, and the saga makes one transition instead of two.
+    /// </summary>
+    async Task ReportStartAsync(RunJobStep step, DateTimeOffset startedAt, CancellationToken ended)
+    {
+        try
+        {
+            await Task.Delay(options.Value.StartReportDelay, time, ended);
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            return;
+        }
+        // A RUN's start overtakes other jobs' traffic in the saga's queue, as its dispatch did in the workers'.
+        await PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker, StartedAt = startedAt },
+            "start", timed: step.Step == JobStep.Run);
+    }
 
     /// <summary>False when the broker did not take the message in time.</summary>
     async Task<bool> PublishAsync<T>(T message, string what, bool timed = false) where T : class

@@ -20,13 +20,17 @@ public sealed record RunJobStep
 
 /// <summary>
 /// Worker → saga: this worker holds the lease on the step run (claimed in step_runs) and runs it; the job is Running.
-/// A step's result implies its start, so a lost start changes nothing.
+/// Sent once the step has run for Execution:StartReportDelay: a step's result implies its start, so a step that ends
+/// sooner, or a lost start, needs none.
 /// </summary>
 public sealed record StepRunStarted
 {
     public required Guid JobId { get; init; }
     public required Guid StepRunId { get; init; }
     public required string Worker { get; init; }
+
+    /// <summary>When the worker took the lease; null from an older worker (the saga then takes its own clock).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 public sealed record OpResult
@@ -49,6 +53,9 @@ public sealed record StepRunProgressed
     public required Guid StepRunId { get; init; }
     public required OpResult Op { get; init; }
     public string? Worker { get; init; }
+
+    /// <summary>When the worker took the lease (the step's start, which this message implies).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>Worker → saga: the step run ended. Carries every op result, so the last op needs no message of its own.</summary>
@@ -64,6 +71,9 @@ public sealed record StepRunFinished
     public int? TrappedOp { get; init; }
 
     public string? Worker { get; init; }
+
+    /// <summary>When the worker took the lease (the step's start, which this message implies).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 /// <summary>Saga → every service instance: stop this step run now (the job was canceled); kill its processes.</summary>

@@ -23,7 +23,8 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
         Endpoint(e =>
         {
             e.Name = QueueName;
-            e.PrefetchCount = ConcurrencyLimit * 2;
+            // No deeper than the concurrency: a RUN's message (priority) overtakes only what is not prefetched yet.
+            e.PrefetchCount = ConcurrencyLimit;
         });
     }
 

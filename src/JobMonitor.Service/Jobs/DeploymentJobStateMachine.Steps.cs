@@ -92,15 +92,15 @@ public sealed partial class DeploymentJobStateMachine
 
     /// <summary>
     /// A worker holds the lease on the current step run (the claim itself is in step_runs): the job is Running. Once
-    /// per step run, whether the start message or a result tells it first.
+    /// per step run, whether the start message or a result tells it first; the step started when the worker says.
     /// </summary>
-    async Task StartedAsync(BehaviorContext<DeploymentJobState> context, Guid stepRunId, string? worker)
+    async Task StartedAsync(BehaviorContext<DeploymentJobState> context, Guid stepRunId, string? worker, DateTimeOffset? startedAt)
     {
         var job = context.Saga;
         if (job.StepRunId != stepRunId || job.ClaimedBy is not null)
             return;
 
-        var now = _clock.GetUtcNow();
+        var now = startedAt ?? _clock.GetUtcNow();
         job.ClaimedBy = worker ?? "a worker";
         job.StartedAt ??= now;
         var record = CurrentStepRecord(job);
@@ -128,7 +128,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         if (job.StepRunId != context.Message.StepRunId)
             return;
-        await StartedAsync(context, context.Message.StepRunId, context.Message.Worker);
+        await StartedAsync(context, context.Message.StepRunId, context.Message.Worker, context.Message.StartedAt);
         await RecordOpsAsync(context, [context.Message.Op]);
     }
 
@@ -139,7 +139,7 @@ public sealed partial class DeploymentJobStateMachine
         if (job.StepRunId != message.StepRunId)
             return;
 
-        await StartedAsync(context, message.StepRunId, message.Worker);
+        await StartedAsync(context, message.StepRunId, message.Worker, message.StartedAt);
         await RecordOpsAsync(context, message.Ops);
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);

@@ -54,7 +54,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
             When(Opened).ThenAsync(OpenAsync));
 
         During(Ready, Rollback,
-            When(StepStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker)));
+            When(StepStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker, c.Message.StartedAt)));
 
         // Ready too: a result implies its step's start, whose own message may have been lost.
         During(Ready, Running, Rollback,

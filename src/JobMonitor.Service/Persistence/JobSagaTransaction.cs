@@ -56,7 +56,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     {
         const int version = 1;
         await using var command = Command(JobsTable.Insert);
-        JobsTable.AddRow(command.Parameters, job, version);
+        JobsTable.AddRow(command.Parameters, job, version, JobsTable.Document(job));
         int inserted;
         try
         {
@@ -85,12 +85,13 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     public async Task UpdateAsync(DeploymentJobState job, CancellationToken cancellationToken)
     {
         // A message that changed nothing (a refused command, a stale trigger) leaves the row and its version alone.
+        var document = JobsTable.Document(job);
         if (job.PendingLog.Count == 0 && job.PendingAudit.Count == 0 && job.PendingCommands.Count == 0
-            && _loaded.TryGetValue(job.CorrelationId, out var loaded) && loaded == JobsTable.Document(job))
+            && _loaded.TryGetValue(job.CorrelationId, out var loaded) && loaded == document)
             return;
         var version = job.Version + 1;
         await using var command = Command(JobsTable.Update);
-        JobsTable.AddRow(command.Parameters, job, version);
+        JobsTable.AddRow(command.Parameters, job, version, document);
         command.Parameters.Add(new NpgsqlParameter<int>("expected_version", job.Version));
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw Conflict(job, $"changed since version {job.Version} was read");

@@ -34,8 +34,10 @@ internal static class JobsTable
         new("natures", NpgsqlDbType.Array | NpgsqlDbType.Text, job => job.Natures?.ToArray() ?? []),
         new("owner", NpgsqlDbType.Text, job => job.Owner),
         new("approvers", NpgsqlDbType.Array | NpgsqlDbType.Text, job => JobAccess.ApproversOf(job).Distinct().ToArray()),
-        new("data", NpgsqlDbType.Jsonb, Document),
     ];
+
+    // The instance as jsonb: serialized once per save by the caller, which compares it with what it loaded too.
+    const string DataColumn = "data";
 
     /// <summary>The list view's columns, in the order <see cref="ReadSummary" /> reads them.</summary>
     public const string SummaryColumns =
@@ -50,14 +52,14 @@ internal static class JobsTable
         """;
 
     public static readonly string Insert = $"""
-        INSERT INTO jobmonitor.jobs (id, version, {string.Join(", ", Written.Select(c => c.Name))})
-        VALUES (@id, @version, {string.Join(", ", Written.Select(c => "@" + c.Name))})
+        INSERT INTO jobmonitor.jobs (id, version, {string.Join(", ", Written.Select(c => c.Name))}, {DataColumn})
+        VALUES (@id, @version, {string.Join(", ", Written.Select(c => "@" + c.Name))}, @{DataColumn})
         ON CONFLICT (id) DO NOTHING
         """;
 
     public static readonly string Update = $"""
         UPDATE jobmonitor.jobs
-        SET version = @version, {string.Join(", ", Written.Select(c => $"{c.Name} = @{c.Name}"))}
+        SET version = @version, {string.Join(", ", Written.Select(c => $"{c.Name} = @{c.Name}"))}, {DataColumn} = @{DataColumn}
         WHERE id = @id AND version = @expected_version
         """;
 
@@ -73,12 +75,14 @@ internal static class JobsTable
 
     public static string Document(DeploymentJobState job) => JsonSerializer.Serialize(job, JobJson.Options);
 
-    public static void AddRow(NpgsqlParameterCollection parameters, DeploymentJobState job, int version)
+    /// <param name="document">The instance as <see cref="Document" /> wrote it.</param>
+    public static void AddRow(NpgsqlParameterCollection parameters, DeploymentJobState job, int version, string document)
     {
         parameters.Add(new NpgsqlParameter<Guid>("id", job.CorrelationId));
         parameters.Add(new NpgsqlParameter<int>("version", version));
         foreach (var column in Written)
             parameters.Add(new NpgsqlParameter(column.Name, column.Type) { Value = column.Value(job) ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter(DataColumn, NpgsqlDbType.Jsonb) { Value = document });
     }
 
     public static DeploymentJobState ReadState(NpgsqlDataReader reader, int versionOrdinal, int dataOrdinal)

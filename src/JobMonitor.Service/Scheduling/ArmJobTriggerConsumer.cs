@@ -4,9 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace JobMonitor.Service.Scheduling;
 
-/// <summary>Turns an arm into a Hangfire job due <see cref="SchedulingOptions.LeadTime"/> before the instant.</summary>
+/// <summary>
+/// Records an arm for the trigger clocks and gives it a Hangfire job due <see cref="SchedulingOptions.FallbackDelay"/>
+/// after the instant, which fires it only if no clock did.
+/// </summary>
 public sealed class ArmJobTriggerConsumer(
     JobTriggerStore store,
+    TriggerClock clock,
     IBackgroundJobClient hangfire,
     TimeProvider time,
     IOptions<SchedulingOptions> options,
@@ -31,6 +35,7 @@ public sealed class ArmJobTriggerConsumer(
         }
         if (replaced is not null)
             hangfire.Delete(replaced);
+        clock.Watch(DueTrigger.Of(arm));
 
         logger.LogInformation("Armed trigger {Kind} of job {JobKey} for {DueAt:O} (token {Token}, Hangfire job {HangfireJobId})",
             arm.Kind, arm.JobKey, arm.DueAt, arm.Token, hangfireJobId);
@@ -38,8 +43,8 @@ public sealed class ArmJobTriggerConsumer(
 
     string Schedule(ArmJobTrigger arm)
     {
-        var wakeAt = arm.DueAt - options.Value.LeadTime;
-        // A trigger already in its lead window skips the delayed-job poll and goes straight to the queue.
+        var wakeAt = arm.DueAt + options.Value.FallbackDelay;
+        // A trigger overdue already skips the delayed-job poll and goes straight to the queue.
         return wakeAt <= time.GetUtcNow()
             ? hangfire.Enqueue<JobTriggerFirer>(f => f.FireAsync(arm.JobId, arm.JobKey, arm.Kind, arm.DueAt, arm.Token, null, CancellationToken.None))
             : hangfire.Schedule<JobTriggerFirer>(f => f.FireAsync(arm.JobId, arm.JobKey, arm.Kind, arm.DueAt, arm.Token, null, CancellationToken.None), wakeAt);

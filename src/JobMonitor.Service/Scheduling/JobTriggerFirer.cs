@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace JobMonitor.Service.Scheduling;
 
 /// <summary>
-/// The Hangfire job of one trigger. Hangfire starts it <see cref="SchedulingOptions.LeadTime"/> early (give or take its
-/// polling error); it then waits for the instant on the wall clock and publishes <see cref="JobTriggerFired"/>.
+/// Fires triggers: <see cref="JobTriggerFired"/> at the instant, never before it, by one firer only. The in-process
+/// <see cref="TriggerClock"/> fires them on time; the Hangfire job of a trigger is due
+/// <see cref="SchedulingOptions.FallbackDelay"/> after the instant and fires it only if no clock did.
 /// </summary>
 public sealed class JobTriggerFirer(
     JobTriggerStore store,
@@ -26,22 +27,45 @@ public sealed class JobTriggerFirer(
     {
         var hangfireJobId = context?.BackgroundJob.Id
             ?? throw new InvalidOperationException("The trigger job runs only inside Hangfire, which supplies its PerformContext.");
+        // Hangfire may start a job up to a second early: FireDueAsync waits for the instant.
+        if (await FireDueAsync(new DueTrigger(jobId, kind, jobKey, dueAt, token), hangfireJobId, cancellationToken))
+            logger.LogWarning("Trigger {Kind} of job {JobKey} (token {Token}) was fired by its Hangfire job: no trigger clock fired it on time",
+                kind, jobKey, token);
+    }
 
-        await time.SleepUntilAsync(dueAt - options.Value.FineWait, cancellationToken);
-
-        // Checked as late as possible but before the fine wait, so the publish itself is not delayed by the query.
-        if (!await store.IsCurrentAsync(jobId, kind, dueAt, token, hangfireJobId, cancellationToken))
+    /// <summary>
+    /// Waits for the instant on the wall clock, takes the trigger, publishes <see cref="JobTriggerFired"/> and records it
+    /// as fired. False when it was replaced, disarmed, fired already or taken by another firer. A publish that fails
+    /// gives the trigger back for the next firer; a firer that dies after publishing may leave it to be fired again,
+    /// which the saga's token check makes harmless.
+    /// </summary>
+    public async Task<bool> FireDueAsync(DueTrigger trigger, string? hangfireJobId, CancellationToken cancellationToken)
+    {
+        // Taken before the last milliseconds' wait, so the publish itself is not delayed by the statement.
+        await time.SleepUntilAsync(trigger.DueAt - options.Value.FineWait, cancellationToken);
+        if (!await store.TryTakeAsync(trigger, hangfireJobId, options.Value.ClaimTimeout, cancellationToken))
         {
-            logger.LogInformation("Trigger {Kind} of job {JobKey} (token {Token}) was replaced or disarmed; not firing", kind, jobKey, token);
-            return;
+            logger.LogDebug("Trigger {Kind} of job {JobKey} (token {Token}) was replaced, disarmed or fired; not firing",
+                trigger.Kind, trigger.JobKey, trigger.Token);
+            return false;
         }
 
-        var firedAt = await time.WaitUntilAsync(dueAt, cancellationToken);
-        await publisher.Publish(new JobTriggerFired { JobId = jobId, Kind = kind, DueAt = dueAt, FiredAt = firedAt, Token = token },
-            send => send.TrySetPriority(MessagePriorities.Timed), cancellationToken);
-        await store.MarkFiredAsync(jobId, kind, token, firedAt, cancellationToken);
+        var firedAt = await time.WaitUntilAsync(trigger.DueAt, cancellationToken);
+        try
+        {
+            await publisher.Publish(
+                new JobTriggerFired { JobId = trigger.JobId, Kind = trigger.Kind, DueAt = trigger.DueAt, FiredAt = firedAt, Token = trigger.Token },
+                send => send.TrySetPriority(MessagePriorities.Timed), cancellationToken);
+        }
+        catch (Exception)
+        {
+            await store.ReleaseAsync(trigger, CancellationToken.None);
+            throw;
+        }
+        await store.MarkFiredAsync(trigger, firedAt, cancellationToken);
 
         logger.LogInformation("Fired trigger {Kind} of job {JobKey} (token {Token}) {LatenessMs:F1} ms after {DueAt:O}",
-            kind, jobKey, token, (firedAt - dueAt).TotalMilliseconds, dueAt);
+            trigger.Kind, trigger.JobKey, trigger.Token, (firedAt - trigger.DueAt).TotalMilliseconds, trigger.DueAt);
+        return true;
     }
 }

@@ -86,24 +86,27 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
     }
 
     /// <summary>
-    /// Whether this Hangfire job still stands for the trigger: its own id is recorded, or the arm that created it is
-    /// still between scheduling and recording it (a trigger due at once can start before its id is written).
+    /// Takes the trigger to fire it: only while it is still armed with this token and instant, not fired, and not
+    /// taken by another firer in the last <paramref name="claimTimeout"/> (one that died before it published loses it
+    /// then). A Hangfire job (<paramref name="hangfireJobId"/>) takes it only while it stands for the trigger, or while
+    /// its arm is between scheduling it and recording it (a trigger due at once can start before its id is written).
     /// </summary>
-    public async Task<bool> IsCurrentAsync(Guid jobId, JobTriggerKind kind, DateTimeOffset dueAt, int token, string hangfireJobId, CancellationToken cancellationToken)
+    public async Task<bool> TryTakeAsync(DueTrigger trigger, string? hangfireJobId, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT EXISTS (
-                SELECT 1 FROM jobmonitor.job_triggers
-                WHERE job_id = @job_id AND kind = @kind AND token = @token AND due_at = @due_at
-                  AND (hangfire_job_id = @hangfire_job_id OR hangfire_job_id IS NULL))
+            UPDATE jobmonitor.job_triggers SET firing_at = clock_timestamp()
+            WHERE job_id = @job_id AND kind = @kind AND token = @token AND due_at = @due_at AND fired_at IS NULL
+              AND (firing_at IS NULL OR firing_at < clock_timestamp() - @claim_timeout)
+              AND (@hangfire_job_id::text IS NULL OR hangfire_job_id IS NULL OR hangfire_job_id = @hangfire_job_id)
             """;
         await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue("job_id", jobId);
-        command.Parameters.AddWithValue("kind", kind.ToString());
-        command.Parameters.AddWithValue("token", token);
-        command.Parameters.AddWithValue("due_at", dueAt.ToUniversalTime());
-        command.Parameters.AddWithValue("hangfire_job_id", hangfireJobId);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        command.Parameters.AddWithValue("job_id", trigger.JobId);
+        command.Parameters.AddWithValue("kind", trigger.Kind.ToString());
+        command.Parameters.AddWithValue("token", trigger.Token);
+        command.Parameters.AddWithValue("due_at", trigger.DueAt.ToUniversalTime());
+        command.Parameters.AddWithValue("claim_timeout", claimTimeout);
+        command.Parameters.Add(new NpgsqlParameter<string?>("hangfire_job_id", hangfireJobId));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>The Hangfire job of the job's trigger due next that Hangfire still holds, or null.</summary>
@@ -120,7 +123,46 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task MarkFiredAsync(Guid jobId, JobTriggerKind kind, int token, DateTimeOffset firedAt, CancellationToken cancellationToken)
+    /// <summary>Gives a taken trigger back (its publish failed), so the next look of any clock fires it.</summary>
+    public async Task ReleaseAsync(DueTrigger trigger, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            UPDATE jobmonitor.job_triggers SET firing_at = NULL
+            WHERE job_id = @job_id AND kind = @kind AND token = @token AND due_at = @due_at AND fired_at IS NULL
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("job_id", trigger.JobId);
+        command.Parameters.AddWithValue("kind", trigger.Kind.ToString());
+        command.Parameters.AddWithValue("token", trigger.Token);
+        command.Parameters.AddWithValue("due_at", trigger.DueAt.ToUniversalTime());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The triggers due within <paramref name="horizon"/> (or overdue) that nobody fired or holds, soonest first.
+    /// </summary>
+    public async Task<IReadOnlyList<DueTrigger>> DueWithinAsync(TimeSpan horizon, TimeSpan claimTimeout, int limit, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT job_id, kind, job_key, due_at, token FROM jobmonitor.job_triggers
+            WHERE fired_at IS NULL AND due_at <= clock_timestamp() + @horizon
+              AND (firing_at IS NULL OR firing_at < clock_timestamp() - @claim_timeout)
+            ORDER BY due_at
+            LIMIT @limit
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("horizon", horizon);
+        command.Parameters.AddWithValue("claim_timeout", claimTimeout);
+        command.Parameters.AddWithValue("limit", limit);
+        var due = new List<DueTrigger>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            due.Add(new DueTrigger(reader.GetGuid(0), Enum.Parse<JobTriggerKind>(reader.GetString(1)), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+        return due;
+    }
+
+    public async Task MarkFiredAsync(DueTrigger trigger, DateTimeOffset firedAt, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE jobmonitor.job_triggers SET fired_at = @fired_at
@@ -128,9 +170,17 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("fired_at", firedAt);
-        command.Parameters.AddWithValue("job_id", jobId);
-        command.Parameters.AddWithValue("kind", kind.ToString());
-        command.Parameters.AddWithValue("token", token);
+        command.Parameters.AddWithValue("job_id", trigger.JobId);
+        command.Parameters.AddWithValue("kind", trigger.Kind.ToString());
+        command.Parameters.AddWithValue("token", trigger.Token);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+}
+
+/// <summary>One armed trigger: which job, which kind, when, with which token.</summary>
+public sealed record DueTrigger(Guid JobId, JobTriggerKind Kind, string JobKey, DateTimeOffset DueAt, int Token)
+{
+    /// <summary>The trigger of an arm, its instant in whole microseconds as PostgreSQL keeps it (so both read the same).</summary>
+    public static DueTrigger Of(ArmJobTrigger arm) =>
+        new(arm.JobId, arm.Kind, arm.JobKey, arm.DueAt.ToUniversalTime().AddTicks(-(arm.DueAt.UtcTicks % TimeSpan.TicksPerMicrosecond)), arm.Token);
 }

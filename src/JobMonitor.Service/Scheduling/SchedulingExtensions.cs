@@ -19,8 +19,10 @@ public static class SchedulingExtensions
             .Validate(o => o.SchedulePollingInterval > TimeSpan.Zero, "Scheduling:SchedulePollingInterval must be positive.")
             .Validate(o => o.QueuePollInterval >= TimeSpan.FromMilliseconds(50), "Scheduling:QueuePollInterval must be at least 50 ms.")
             .Validate(o => o.FineWait > TimeSpan.Zero, "Scheduling:FineWait must be positive.")
+            .Validate(o => o.ClockPollInterval > TimeSpan.Zero && o.ClaimTimeout > TimeSpan.Zero && o.FallbackDelay >= TimeSpan.Zero,
+                "Scheduling:ClockPollInterval and ClaimTimeout must be positive, FallbackDelay not negative.")
             .Validate(o => o.HasWorkableLead,
-                $"Scheduling:LeadTime must be at least SchedulePollingInterval + {SchedulingOptions.StartMargin.TotalMilliseconds} ms (and exceed FineWait), or triggers fire late.")
+                $"Scheduling:LeadTime must be at least ClockPollInterval + {SchedulingOptions.StartMargin.TotalMilliseconds} ms (and exceed FineWait), or triggers fire late.")
             .ValidateOnStart();
 
         builder.Services.AddSingleton<JobTriggerStore>();
@@ -56,6 +58,8 @@ public static class SchedulingExtensions
         // The api role needs the storage (dashboard, readiness); only workers run a server that fires triggers.
         if (!builder.Configuration.Roles().HasFlag(ServiceRoles.Workers))
             return;
+        builder.Services.AddSingleton<TriggerClock>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TriggerClock>());
         builder.Services.AddHangfireServer((services, server) =>
         {
             var options = services.GetRequiredService<IOptions<SchedulingOptions>>().Value;

@@ -8,8 +8,11 @@ public sealed class SchedulingOptions
     /// <summary>Hangfire queue the trigger jobs run on.</summary>
     public const string TriggerQueue = "triggers";
 
-    /// <summary>Each trigger holds a worker from its Hangfire due time until its instant (about <see cref="LeadTime"/>).</summary>
-    public int WorkerCount { get; set; } = 100;
+    /// <summary>
+    /// Hangfire worker threads. A trigger's Hangfire job runs after its instant (<see cref="FallbackDelay"/>) and holds a
+    /// worker only while it checks whether the trigger clock fired it: a few workers are plenty.
+    /// </summary>
+    public int WorkerCount { get; set; } = 10;
 
     /// <summary>How often Hangfire moves due delayed jobs to their queue (Hangfire's default, 15 s, is far too coarse).</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -27,11 +30,23 @@ public sealed class SchedulingOptions
     /// </summary>
     public bool LongPolling { get; set; }
 
-    /// <summary>
-    /// How long before the instant the Hangfire job is due. Hangfire may start it up to one polling interval late
-    /// (and about a second early, which only lengthens the wait), so the lead must exceed the polling interval.
-    /// </summary>
+    /// <summary>How far ahead the trigger clock takes triggers in hand (and waits for them on a timer).</summary>
     public TimeSpan LeadTime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often every instance's trigger clock looks for the triggers due within <see cref="LeadTime"/>.</summary>
+    public TimeSpan ClockPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// A trigger taken by a firer that has not recorded it as fired after this may be taken by another (the first one
+    /// died before it published).
+    /// </summary>
+    public TimeSpan ClaimTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after its instant a trigger's Hangfire job is due: it fires the trigger only if no trigger clock did
+    /// (every instance's clock stopped, say).
+    /// </summary>
+    public TimeSpan FallbackDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The coarse sleep ends this long before the instant; the rest is waited on the clock.</summary>
     public TimeSpan FineWait { get; set; } = TimeSpan.FromMilliseconds(20);
@@ -45,8 +60,8 @@ public sealed class SchedulingOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Margin over the polling interval for fetching and starting the job.</summary>
+    /// <summary>Margin over the clock's polling interval for reading a trigger and starting its timer.</summary>
     internal static readonly TimeSpan StartMargin = TimeSpan.FromMilliseconds(500);
 
-    internal bool HasWorkableLead => LeadTime >= SchedulePollingInterval + StartMargin && LeadTime > FineWait;
+    internal bool HasWorkableLead => LeadTime >= ClockPollInterval + StartMargin && LeadTime > FineWait;
 }

@@ -22,8 +22,8 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
         Assert.Equal((false, null), await store.BeginArmAsync(stale, Cancellation));
         Assert.False(await store.CompleteArmAsync(stale, "hangfire-stale", Cancellation));
 
-        Assert.True(await store.IsCurrentAsync(newer.JobId, newer.Kind, newer.DueAt, newer.Token, "hangfire-newer", Cancellation));
-        Assert.False(await store.IsCurrentAsync(stale.JobId, stale.Kind, stale.DueAt, stale.Token, "hangfire-stale", Cancellation));
+        Assert.False(await store.TryTakeAsync(Due(stale), "hangfire-stale", ClaimTimeout, Cancellation));
+        Assert.True(await store.TryTakeAsync(Due(newer), "hangfire-newer", ClaimTimeout, Cancellation));
     }
 
     [Fact]
@@ -40,11 +40,61 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
 
         var stale = new Dictionary<JobTriggerKind, int> { [JobTriggerKind.RunGate] = 2, [JobTriggerKind.MaxStart] = 1 };
         Assert.Equal(["hangfire-max-start"], await store.DisarmAsync(runGate.JobId, [], stale, Cancellation));
-        Assert.True(await store.IsCurrentAsync(runGate.JobId, runGate.Kind, runGate.DueAt, runGate.Token, "hangfire-run-gate", Cancellation));
+        Assert.Equal([Due(runGate)], (await store.DueWithinAsync(TimeSpan.FromMinutes(15), ClaimTimeout, 100, Cancellation))
+            .Where(t => t.JobId == runGate.JobId));
 
         var current = new Dictionary<JobTriggerKind, int> { [JobTriggerKind.RunGate] = 3 };
         Assert.Equal(["hangfire-run-gate"], await store.DisarmAsync(runGate.JobId, [JobTriggerKind.RunGate], current, Cancellation));
     }
+
+    [Fact]
+    public async Task A_trigger_taken_by_one_firer_is_left_to_others_until_its_claim_times_out()
+    {
+        var store = new JobTriggerStore(await database.DataSourceAsync(), TimeProvider.System);
+        var arm = Arm(token: 1, DateTimeOffset.UtcNow.AddSeconds(1));
+        await store.BeginArmAsync(arm, Cancellation);
+        var trigger = Due(arm);
+
+        Assert.Contains(trigger, await DueSoonAsync(store, ClaimTimeout));
+        Assert.True(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+        Assert.False(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+        Assert.DoesNotContain(trigger, await DueSoonAsync(store, ClaimTimeout));
+
+        // The first firer died before it published: once its claim is older than the time-out, another takes the trigger.
+        Assert.Contains(trigger, await DueSoonAsync(store, TimeSpan.FromTicks(10)));
+        Assert.True(await store.TryTakeAsync(trigger, null, TimeSpan.FromTicks(10), Cancellation));
+    }
+
+    [Fact]
+    public async Task A_fired_trigger_is_neither_due_nor_taken_again_and_a_released_one_is()
+    {
+        var store = new JobTriggerStore(await database.DataSourceAsync(), TimeProvider.System);
+        var fired = Due(Arm(token: 1, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        var released = Due(Arm(token: 1, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        foreach (var trigger in new[] { fired, released })
+        {
+            await store.BeginArmAsync(Arm(trigger), Cancellation);
+            Assert.True(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+        }
+
+        await store.MarkFiredAsync(fired, DateTimeOffset.UtcNow, Cancellation);
+        await store.ReleaseAsync(released, Cancellation);
+
+        var due = await DueSoonAsync(store, ClaimTimeout);
+        Assert.DoesNotContain(fired, due);
+        Assert.Contains(released, due);
+        Assert.False(await store.TryTakeAsync(fired, null, TimeSpan.FromTicks(10), Cancellation));
+        Assert.True(await store.TryTakeAsync(released, null, ClaimTimeout, Cancellation));
+    }
+
+    static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);
+
+    static async Task<IReadOnlyList<DueTrigger>> DueSoonAsync(JobTriggerStore store, TimeSpan claimTimeout) =>
+        await store.DueWithinAsync(TimeSpan.FromSeconds(5), claimTimeout, 10_000, Cancellation);
+
+    static DueTrigger Due(ArmJobTrigger arm) => DueTrigger.Of(arm);
+
+    static ArmJobTrigger Arm(DueTrigger trigger) => Arm(trigger.Token, trigger.DueAt) with { JobId = trigger.JobId };
 
     static ArmJobTrigger Arm(int token, DateTimeOffset dueAt) => new()
     {

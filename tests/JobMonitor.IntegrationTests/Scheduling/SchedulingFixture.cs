@@ -20,7 +20,7 @@ namespace JobMonitor.IntegrationTests.Scheduling;
 /// </summary>
 public sealed class SchedulingFixture : IAsyncLifetime
 {
-    static readonly string[] Migrations = ["0001_", "0020_"];
+    static readonly string[] Migrations = ["0001_", "0020_", "0056_"];
 
     WebApplication? app;
 
