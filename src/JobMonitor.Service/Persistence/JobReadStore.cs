@@ -109,6 +109,14 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
         return await ReadStateAsync(command, cancellationToken);
     }
 
+    /// <summary>The W3C trace context of the job's current execution (its trace), or null.</summary>
+    public async Task<string?> TraceParentAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT data->>'traceParent' FROM jobmonitor.jobs WHERE id = @id");
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     /// <summary>The job with this key (as stored: upper case), or null.</summary>
     public async Task<DeploymentJobState?> GetByKeyAsync(string key, CancellationToken cancellationToken)
     {

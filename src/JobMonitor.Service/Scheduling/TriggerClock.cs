@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Telemetry;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace JobMonitor.Service.Scheduling;
 
@@ -12,6 +15,7 @@ namespace JobMonitor.Service.Scheduling;
 /// </summary>
 public sealed class TriggerClock(
     JobTriggerStore store,
+    JobReadStore jobs,
     IServiceScopeFactory scopes,
     IOptions<SchedulingOptions> options,
     TimeProvider time,
@@ -62,6 +66,7 @@ public sealed class TriggerClock(
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            using var span = JobTracing.StartTrigger(trigger.JobId, trigger.JobKey, trigger.Kind, await TraceParentOfAsync(trigger));
             await scope.ServiceProvider.GetRequiredService<JobTriggerFirer>().FireDueAsync(trigger, hangfireJobId: null, _stopping);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -75,6 +80,20 @@ public sealed class TriggerClock(
         finally
         {
             _watched.TryRemove(trigger, out _);
+        }
+    }
+
+    async Task<string?> TraceParentOfAsync(DueTrigger trigger)
+    {
+        try
+        {
+            return await jobs.TraceParentAsync(trigger.JobId, _stopping);
+        }
+        catch (NpgsqlException e)
+        {
+            // A trace that does not join is no reason to hold a RUN back.
+            logger.LogWarning(e, "Could not read the trace context of job {JobKey}", trigger.JobKey);
+            return null;
         }
     }
 }

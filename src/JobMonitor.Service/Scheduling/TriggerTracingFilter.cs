@@ -26,9 +26,7 @@ public sealed class TriggerTracingFilter(NpgsqlDataSource dataSource, ILogger<Tr
         Activity? span;
         if (job.Type == typeof(JobTriggerFirer) && job.Args is [Guid jobId, string jobKey, JobTriggerKind kind, ..])
         {
-            span = JobMonitorTelemetry.Source.StartActivity(
-                $"trigger {kind}", ActivityKind.Internal, JobTracing.ContextOf(TraceParentOf(jobId)) ?? default,
-                tags: [new(JobTags.Id, jobId), new(JobTags.Key, jobKey), new("trigger.kind", kind.ToString())]);
+            span = JobTracing.StartTrigger(jobId, jobKey, kind, TraceParentOf(jobId));
         }
         else
             span = JobMonitorTelemetry.Source.StartActivity($"hangfire {job.Type.Name}.{job.Method.Name}");

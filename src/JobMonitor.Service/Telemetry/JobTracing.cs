@@ -21,6 +21,16 @@ public static class JobTracing
 
     public static string? TraceIdOf(string? traceParent) => ContextOf(traceParent)?.TraceId.ToHexString();
 
+    /// <summary>
+    /// Starts "trigger {kind}" under the job's execution trace (<paramref name="traceParent"/>; a new trace when there
+    /// is none), so that a RUN fired hours after its create is still part of that create's trace and the
+    /// <see cref="Scheduling.JobTriggerFired"/> published while it is current carries the trace on.
+    /// </summary>
+    public static Activity? StartTrigger(Guid jobId, string jobKey, Scheduling.JobTriggerKind kind, string? traceParent) =>
+        JobMonitorTelemetry.Source.StartActivity(
+            $"trigger {kind}", ActivityKind.Internal, ContextOf(traceParent) ?? default,
+            tags: [new(JobTags.Id, jobId), new(JobTags.Key, jobKey), new("trigger.kind", kind.ToString())]);
+
     /// <summary>The W3C header an upstream publisher puts on a command (MassTransit itself reads only its own MT-Activity-Id).</summary>
     public const string UpstreamHeader = "traceparent";
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Scheduling;
 using JobMonitor.Service.Security;
 using MassTransit;
@@ -65,6 +66,8 @@ public sealed class SchedulingFixture : IAsyncLifetime
         builder.Services.AddSingleton(DataSource);
         builder.Services.AddSingleton(this);
         builder.Services.AddSingleton(TimeProvider.System);
+        // The trigger clock reads a job's trace context through the read store, as in the service.
+        builder.Services.AddSingleton<JobReadStore>();
         builder.AddScheduling();
         builder.Services.AddMassTransitTestHarness(bus =>
         {

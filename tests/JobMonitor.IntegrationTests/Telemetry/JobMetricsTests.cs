@@ -1,5 +1,7 @@
 using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.IntegrationTests.Jobs;
+using JobMonitor.Service.Jobs;
+using Npgsql;
 
 namespace JobMonitor.IntegrationTests.Telemetry;
 
@@ -15,7 +17,6 @@ public sealed class JobMetricsTests(ServiceHostFixture host)
     public async Task A_finished_a_failed_and_a_trapped_job_move_the_counters_histograms_and_gauges()
     {
         var before = host.Telemetry.CollectMetrics();
-        var trappedBefore = before.GaugeLong("jobmonitor.traps.waiting");
 
         var finished = await CreateAsync("""{ "run": [{ "name": "deploy", "kind": "log", "params": { "message": "ok" } }] }""");
         var failed = await CreateAsync("""{ "run": [{ "name": "deploy", "kind": "script", "params": { "script": "fail", "args": ["3"] } }] }""");
@@ -25,12 +26,14 @@ public sealed class JobMetricsTests(ServiceHostFixture host)
         await jobs.WaitForStatusAsync(trapped, "Trapped");
 
         MetricReadings after = before;
-        // The gauges' reading is cached for Telemetry:GaugeCacheTime; the step histograms are recorded just after the saga moved on.
-        await ServiceHostFixture.WaitUntilAsync(() =>
+        // The gauges' reading is cached for Telemetry:GaugeCacheTime; the step histograms are recorded just after the saga
+        // moved on. Traps of other tests may end meanwhile: the gauge is compared with the database, not with before.
+        await ServiceHostFixture.WaitUntilAsync(async () =>
         {
             after = host.Telemetry.CollectMetrics();
-            return Task.FromResult(after.GaugeLong("jobmonitor.traps.waiting") > trappedBefore
-                && Increase("jobmonitor.step.duration", ("job.step", "RUN"), ("outcome", "trapped")) >= 1);
+            var waiting = after.GaugeLong("jobmonitor.traps.waiting");
+            return waiting >= 1 && waiting == await TrapsInDatabaseAsync()
+                && Increase("jobmonitor.step.duration", ("job.step", "RUN"), ("outcome", "trapped")) >= 1;
         }, TimeSpan.FromSeconds(20), "the trapped job in the metrics");
 
         Assert.True(Increase("jobmonitor.commands.accepted", ("command", "CreateJob")) >= 3);
@@ -49,6 +52,15 @@ public sealed class JobMetricsTests(ServiceHostFixture host)
             name.EndsWith(".duration", StringComparison.Ordinal)
                 ? after.Count(name, tags) - before.Count(name, tags)
                 : after.Sum(name, tags) - before.Sum(name, tags);
+    }
+
+    async Task<long> TrapsInDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(*) FROM jobmonitor.jobs WHERE status IN ('{JobStatus.Trapped}', '{JobStatus.TrapPaused}')", connection);
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
     [Fact]
