@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hangfire.Server;
 using JobMonitor.Service.Telemetry;
+using JobMonitor.Service.Persistence;
 using Npgsql;
 
 namespace JobMonitor.Service.Scheduling;
@@ -10,14 +11,10 @@ namespace JobMonitor.Service.Scheduling;
 /// from the jobs table), so a RUN fired hours after its create is still part of that create's trace; the span is current
 /// while the trigger runs, so the <see cref="JobTriggerFired"/> it publishes carries the trace on.
 /// </summary>
-public sealed class TriggerTracingFilter(NpgsqlDataSource dataSource, ILogger<TriggerTracingFilter> logger) : IServerFilter
+public sealed class TriggerTracingFilter(JobReadStore jobs, ILogger<TriggerTracingFilter> logger) : IServerFilter
 {
     const string SpanItem = "JobMonitor.Span";
     const string PreviousItem = "JobMonitor.PreviousActivity";
-
-    const string TraceParentOfJob = """
-        SELECT data->>'traceParent' FROM jobmonitor.jobs WHERE id = @id
-        """;
 
     public void OnPerforming(PerformingContext context)
     {
@@ -52,10 +49,8 @@ public sealed class TriggerTracingFilter(NpgsqlDataSource dataSource, ILogger<Tr
     {
         try
         {
-            // Hangfire's filters are synchronous; the trigger waits out its lead time after this anyway.
-            using var command = dataSource.CreateCommand(TraceParentOfJob);
-            command.Parameters.AddWithValue("id", jobId);
-            return command.ExecuteScalar() as string;
+            // Hangfire's filters are synchronous; this runs on a Hangfire worker thread of its own.
+            return jobs.TraceParentAsync(jobId, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (NpgsqlException e)
         {
