@@ -304,10 +304,16 @@ jm_faults_rabbitmq_env() {
         RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf" RABBITMQ_PID_FILE="$base/pid" "$@"
 }
 
-# A PostgreSQL cluster of its own, with the same role as the shared one.
+# The newest installed PostgreSQL: the version the fault suite's cluster runs.
+jm_faults_postgres_version() {
+    ls /usr/lib/postgresql | sort -n | tail -n 1
+}
+
+# A PostgreSQL cluster of its own, with the same role as the shared one. Prints nothing on stdout: pg_ctlcluster's
+# own chatter ("Removed stale pid file.") once ended up in the cluster name the fault suite stops and starts.
 jm_faults_postgres_start() {
     local version status
-    version="$(ls /usr/lib/postgresql | sort -n | tail -n 1)"
+    version="$(jm_faults_postgres_version)"
     if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$JM_FAULTS_PG_CLUSTER"; then
         jm_log "creating PostgreSQL $version cluster '$JM_FAULTS_PG_CLUSTER' on port $JM_FAULTS_PG_PORT (fault suite)"
         jm_root pg_createcluster "$version" "$JM_FAULTS_PG_CLUSTER" --port "$JM_FAULTS_PG_PORT" >&2
@@ -315,21 +321,21 @@ jm_faults_postgres_start() {
         jm_root pg_conftool "$version" "$JM_FAULTS_PG_CLUSTER" set max_connections 300
     fi
     status="$(pg_lsclusters -h | awk -v c="$JM_FAULTS_PG_CLUSTER" '$2 == c {print $4}')"
-    [ "$status" = online ] || jm_root pg_ctlcluster "$version" "$JM_FAULTS_PG_CLUSTER" start
+    [ "$status" = online ] || jm_root pg_ctlcluster "$version" "$JM_FAULTS_PG_CLUSTER" start >&2
     local deadline=$((SECONDS + 60))
     until pg_isready -q -h localhost -p "$JM_FAULTS_PG_PORT"; do
         [ "$SECONDS" -lt "$deadline" ] || jm_die "PostgreSQL '$JM_FAULTS_PG_CLUSTER' did not accept connections within 60 s"
         sleep 1
     done
-    JM_PG_PORT="$JM_FAULTS_PG_PORT" jm_postgres_local_ensure_role
-    echo "$version $JM_FAULTS_PG_CLUSTER"
+    JM_PG_PORT="$JM_FAULTS_PG_PORT" jm_postgres_local_ensure_role >&2
 }
 
 # Starts both and exports what the fault suite (tests/JobMonitor.FaultTests) and 'bench --faults' read.
 jm_faults_services_up() {
     local cluster
     jm_apt_ensure postgresql rabbitmq-server curl
-    cluster="$(jm_faults_postgres_start)"
+    jm_faults_postgres_start
+    cluster="$(jm_faults_postgres_version) $JM_FAULTS_PG_CLUSTER"
     jm_faults_rabbitmq_start
     export JOBMONITOR_FAULT_POSTGRES="${JOBMONITOR_FAULT_POSTGRES:-Host=localhost;Port=$JM_FAULTS_PG_PORT;Username=$JM_PG_USER;Password=$JM_PG_PASSWORD;Database=postgres}"
     export JOBMONITOR_FAULT_POSTGRES_CLUSTER="${JOBMONITOR_FAULT_POSTGRES_CLUSTER:-$cluster}"
