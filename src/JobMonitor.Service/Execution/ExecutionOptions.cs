@@ -28,8 +28,11 @@ public sealed class ExecutionOptions
     /// <summary>Longest script output line kept in the job log; the rest of the line is dropped as it is read.</summary>
     public int MaxOutputLineLength { get; set; } = 4_000;
 
-    /// <summary>Characters of output one script op may write to the job log; past it, one "truncated" line and no more.</summary>
-    public int MaxOutputPerOp { get; set; } = 1_000_000;
+    /// <summary>
+    /// Characters of output (script lines, agent lines) one step run may write to the job log, all its ops together;
+    /// past it, one "truncated" line and no more.
+    /// </summary>
+    public int MaxOutputPerStep { get; set; } = 1_000_000;
 
     /// <summary>The only scripts a script op may run, by name.</summary>
     public Dictionary<string, ScriptOptions> Scripts { get; set; } = [];

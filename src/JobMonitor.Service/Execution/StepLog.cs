@@ -9,6 +9,7 @@ namespace JobMonitor.Service.Execution;
 /// <summary>
 /// The job log lines of one step run, written in small batches so that a chatty script neither floods the database
 /// with one insert per line nor holds its lines back: a batch goes out at 100 lines or 200 ms after its first line.
+/// What the ops' programs print is capped for the whole step run (<c>Execution:MaxOutputPerStep</c>).
 /// </summary>
 public sealed class StepLog : IAsyncDisposable
 {
@@ -22,10 +23,13 @@ public sealed class StepLog : IAsyncDisposable
     readonly IJobLogWriter writer;
     readonly ILogger logger;
     readonly Task pump;
+    readonly long maxOutput;
+    long outputUsed;
 
-    public StepLog(RunJobStep step, IJobLogWriter writer, TimeProvider time, ILogger logger)
+    public StepLog(RunJobStep step, long maxOutput, IJobLogWriter writer, TimeProvider time, ILogger logger)
     {
         this.step = step;
+        this.maxOutput = maxOutput;
         this.writer = writer;
         this.time = time;
         this.logger = logger;
@@ -47,6 +51,16 @@ public sealed class StepLog : IAsyncDisposable
         });
 
     public IOpLog ForOp(string op, SecretMask mask) => new OpLog(this, op, mask);
+
+    // Stdout and stderr pumps write at once: the count is shared, and only the line that crosses the cap says so.
+    void WriteOutput(string op, string level, string text)
+    {
+        var used = Interlocked.Add(ref outputUsed, text.Length + 1);
+        if (used <= maxOutput)
+            Write(op, level, text);
+        else if (used - text.Length - 1 <= maxOutput)
+            Write(op, LogLevels.Warn, $"output truncated: the step's ops printed more than {maxOutput} characters; the rest is not logged");
+    }
 
     /// <summary>Writes what is left; the step's outcome is published only after its log.</summary>
     public async ValueTask DisposeAsync()
@@ -101,5 +115,7 @@ public sealed class StepLog : IAsyncDisposable
     sealed class OpLog(StepLog log, string op, SecretMask mask) : IOpLog
     {
         public void Write(string level, string text) => log.Write(op, level, mask.Apply(text));
+
+        public void WriteOutput(string level, string text) => log.WriteOutput(op, level, mask.Apply(text));
     }
 }

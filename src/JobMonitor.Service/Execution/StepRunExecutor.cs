@@ -44,7 +44,7 @@ public sealed class StepRunExecutor(
 
         StepEnd end;
         var clock = Stopwatch.StartNew();
-        var log = new StepLog(step, logWriter, time, logger);
+        var log = new StepLog(step, options.Value.MaxOutputPerStep, logWriter, time, logger);
         await using (log)
         {
             using var heartbeatStop = new CancellationTokenSource();

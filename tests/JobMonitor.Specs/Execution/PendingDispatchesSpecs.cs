@@ -10,6 +10,7 @@ public sealed class PendingDispatchesSpecs
     {
         public List<(string Level, string Text)> Lines { get; } = [];
         public void Write(string level, string text) => Lines.Add((level, text));
+        public void WriteOutput(string level, string text) => Lines.Add((level, text));
     }
 
     [Fact]

@@ -33,7 +33,11 @@ public sealed record OpExecution
 
 public interface IOpLog
 {
+    /// <summary>A line of the op's own telling (started, succeeded, waiting): always logged.</summary>
     void Write(string level, string text);
+
+    /// <summary>A line the op's program printed (a script, an agent): counted against the step run's output cap.</summary>
+    void WriteOutput(string level, string text);
 }
 
 public sealed class OpFailedException(string message) : Exception(message);

@@ -32,10 +32,9 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
             throw new OpFailedException($"script '{command.Name}' could not start: {e.Message}");
         }
         process.StandardInput.Close();
-        var budget = new OutputBudget(options.Value.MaxOutputPerOp, op.Log);
         var output = Task.WhenAll(
-            PumpAsync(process.StandardOutput, LogLevels.Info, budget, options.Value.MaxOutputLineLength),
-            PumpAsync(process.StandardError, LogLevels.Warn, budget, options.Value.MaxOutputLineLength));
+            PumpAsync(process.StandardOutput, LogLevels.Info, op.Log, options.Value.MaxOutputLineLength),
+            PumpAsync(process.StandardError, LogLevels.Warn, op.Log, options.Value.MaxOutputLineLength));
 
         // CHECK bounds a job's own time-out; a configured one past what a timer can wait means "no time-out", not a throw.
         using var timeout = new CancellationTokenSource(command.Timeout < MaxTimer ? command.Timeout : Timeout.InfiniteTimeSpan);
@@ -59,10 +58,10 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
 
     /// <summary>
     /// Reads the output in chunks, never a whole line at once: a line is kept up to <paramref name="maxLine" />
-    /// characters and the rest of it dropped as it arrives. Reading goes on to the end, past the budget too, so the
+    /// characters and the rest of it dropped as it arrives. Reading goes on to the end, past the step's output cap too, so the
     /// script never blocks on a full pipe.
     /// </summary>
-    static async Task PumpAsync(StreamReader reader, string level, OutputBudget budget, int maxLine)
+    static async Task PumpAsync(StreamReader reader, string level, IOpLog log, int maxLine)
     {
         var chunk = new char[Math.Min(maxLine, 8192) + 1];
         var line = new System.Text.StringBuilder();
@@ -80,13 +79,13 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
                 clipped += Math.Max(part.Length - room, 0);
                 if (end < 0)
                     break;
-                budget.Write(level, Finish(line, clipped));
+                log.WriteOutput(level, Finish(line, clipped));
                 clipped = 0;
                 rest = rest[(end + 1)..];
             }
         }
         if (line.Length > 0 || clipped > 0)
-            budget.Write(level, Finish(line, clipped));
+            log.WriteOutput(level, Finish(line, clipped));
     }
 
     static string Finish(System.Text.StringBuilder line, long clipped)
@@ -96,21 +95,6 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
         var text = clipped == 0 ? line.ToString() : $"{line} … [line truncated: {clipped} more characters]";
         line.Clear();
         return text;
-    }
-
-    /// <summary>The characters of output one script op may still log; shared by its stdout and stderr.</summary>
-    sealed class OutputBudget(long max, IOpLog log)
-    {
-        long _used;
-
-        public void Write(string level, string text)
-        {
-            var used = Interlocked.Add(ref _used, text.Length + 1);
-            if (used <= max)
-                log.Write(level, text);
-            else if (used - text.Length - 1 <= max)
-                log.Write(LogLevels.Warn, $"output truncated: the script wrote more than {max} characters; the rest is not logged");
-        }
     }
 
     async Task KillTreeAsync(Process process, string name)
