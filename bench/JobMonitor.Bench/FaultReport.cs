@@ -48,6 +48,7 @@ public static class FaultReport
                 killedSteps = r.Figures?.KilledSteps,
                 killedStepsFinalSeconds = r.Figures?.KilledStepsFinalSeconds,
                 exitSeconds = r.Figures?.ExitSeconds,
+                claimsClosedSeconds = r.Figures?.ClaimsClosedSeconds,
                 claimedAfterSignal = r.Figures?.ClaimedAfterSignal,
                 reordered = r.Figures?.Reordered,
                 triggersLost = r.Figures?.TriggersLost,
@@ -60,7 +61,7 @@ public static class FaultReport
     // The row's own figure: the killed steps' Abend time, the drained instance's exit, the commands out of order.
     static string Detail(JobMonitor.Faults.FaultFigures f) =>
         f.KilledSteps is { } killed ? $"; {killed} killed steps final in {Seconds(f.KilledStepsFinalSeconds)}"
-        : f.ClaimedAfterSignal is { } claimed ? $"; exit after SIGTERM in {Seconds(f.ExitSeconds)}, {claimed} claims after it"
+        : f.Terminated ? $"; exit after SIGTERM in {Seconds(f.ExitSeconds)}, stopped claiming in {Seconds(f.ClaimsClosedSeconds)}, {f.ClaimedAfterSignal} claims since"
         : f.Reordered is { } reordered ? $"; {reordered} out of order, {f.TriggersLost} triggers lost"
         : f.CopiesDelivered is { } copies ? $"; {copies} copies delivered"
         : "";

@@ -17,8 +17,13 @@ public sealed record FaultFigures
     public int? KilledSteps { get; init; }
     public double? KilledStepsFinalSeconds { get; init; }
 
-    /// <summary>SIGTERM: when the instance exited (null: not within the drain time-out and a margin), and its claims after the signal.</summary>
+    /// <summary>
+    /// SIGTERM: when the instance exited (null: not within the drain time-out and a margin), when it said it claims
+    /// nothing new (null: it never said so), and its claims after that.
+    /// </summary>
+    public bool Terminated { get; init; }
     public double? ExitSeconds { get; init; }
+    public double? ClaimsClosedSeconds { get; init; }
     public long? ClaimedAfterSignal { get; init; }
 
     /// <summary>Two reschedules per job: jobs left with the first date, i.e. the commands applied in reverse order.</summary>
@@ -42,9 +47,10 @@ public sealed record FaultFigures
         if (KilledSteps is { } killed)
             text += string.Create(CultureInfo.InvariantCulture,
                 $"; {killed} steps on the killed instance, final {(KilledStepsFinalSeconds is { } k ? $"{k:0.0} s" : "never")} after the kill");
-        if (ClaimedAfterSignal is { } claimed)
+        if (Terminated)
             text += string.Create(CultureInfo.InvariantCulture,
-                $"; exited {(ExitSeconds is { } e ? $"{e:0.0} s" : "not")} after SIGTERM, {claimed} claims after it");
+                $"; exited {(ExitSeconds is { } e ? $"{e:0.0} s" : "not")} after SIGTERM, stopped claiming " +
+                $"{(ClaimsClosedSeconds is { } c ? $"{c:0.0} s after it, {ClaimedAfterSignal} claims since" : "never (no word of it in its output)")}");
         if (Reordered is { } reordered)
             text += $"; {reordered} jobs with commands applied out of order, {TriggersLost} triggers lost";
         if (QueuesDoubled is { } queues)

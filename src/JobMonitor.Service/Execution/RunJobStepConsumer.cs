@@ -31,12 +31,21 @@ public sealed class RunJobStepConsumer(
         try
         {
             // The slot may have come free just as the shutdown began: a draining instance claims nothing new.
-            if (runner.Draining)
+            if (!runner.TryBeginClaim())
             {
                 await HandBackAsync(context);
                 return;
             }
-            if (!await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken))
+            bool claimed;
+            try
+            {
+                claimed = await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken);
+            }
+            finally
+            {
+                runner.EndClaim();
+            }
+            if (!claimed)
             {
                 logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) not claimed: it is leased already or no longer current",
                     step.StepRunId, step.JobKey, step.Step);

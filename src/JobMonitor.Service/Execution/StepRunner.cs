@@ -16,6 +16,7 @@ public sealed class StepRunner(
     StepRunExecutor executor,
     ExecutionLedger ledger,
     IReceiveEndpointConnector endpoints,
+    TimeProvider time,
     IOptions<ExecutionOptions> options,
     ILogger<StepRunner> logger)
     : IHostedLifecycleService, IDisposable
@@ -27,12 +28,40 @@ public sealed class StepRunner(
     readonly CancellationTokenSource draining = new();
     readonly CancellationTokenSource giveUp = new();
     readonly ConcurrentDictionary<Guid, Running> running = new();
+    readonly Lock claimGate = new();
+    bool claimsClosed;
+    int claiming;
+    TaskCompletionSource? claimsEnded;
     HostReceiveEndpointHandle? endpoint;
 
     public int RunningCount => running.Count;
 
     /// <summary>Set once a shutdown began: no new step is taken here.</summary>
     public bool Draining => draining.IsCancellationRequested;
+
+    /// <summary>
+    /// Whether this instance may claim a step now; true must be followed by <see cref="EndClaim"/>. A shutdown waits
+    /// for the claims under way, so that once it says it claims nothing new, nothing is.
+    /// </summary>
+    public bool TryBeginClaim()
+    {
+        lock (claimGate)
+        {
+            if (claimsClosed)
+                return false;
+            claiming++;
+            return true;
+        }
+    }
+
+    public void EndClaim()
+    {
+        lock (claimGate)
+        {
+            if (--claiming == 0)
+                claimsEnded?.TrySetResult();
+        }
+    }
 
     string Worker => options.Value.WorkerName;
 
@@ -122,7 +151,18 @@ public sealed class StepRunner(
     /// </summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        Task claimsUnderWay;
+        lock (claimGate)
+        {
+            claimsClosed = true;
+            claimsEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (claiming == 0)
+                claimsEnded.TrySetResult();
+            claimsUnderWay = claimsEnded.Task;
+        }
         await draining.CancelAsync();
+        await claimsUnderWay.WaitAsync(cancellationToken);
+        logger.LogInformation("Worker {Worker} claims no new step from {ClosedAt:O}", Worker, time.GetUtcNow());
         if (endpoint is not null)
             await endpoint.StopAsync(cancellationToken);
         var tasks = running.Values.Select(r => r.Task).OfType<Task>().ToArray();

@@ -28,6 +28,9 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
     /// <summary>What the child wrote, for a failing test's message.</summary>
     public string Output => string.Join('\n', output.TakeLast(60));
 
+    /// <summary>Every line the child wrote so far, stdout and stderr.</summary>
+    public IEnumerable<string> Lines => output;
+
     /// <summary>Starts the child with <paramref name="settings"/> (configuration keys, ':' allowed) and waits until /health/ready answers.</summary>
     public static async Task<ChildServiceInstance> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
