@@ -32,7 +32,7 @@ public sealed record PurgedJobs(long Jobs, long Rows, IReadOnlyList<string> Pend
 }
 
 /// <summary>
-/// Removes jobs that ended longer ago than the retention, with their log, execution ledger and triggers; their audit
+/// Removes jobs that ended longer ago than the retention, with their log, execution ledger, reconciler marks and triggers; their audit
 /// entries stay (jobmonitor.job_audit is kept, as for a deleted job), and their ids stay taken in
 /// jobmonitor.deleted_jobs, so a replayed create is refused (job_deleted) instead of running the job again. The rows leave jobmonitor.jobs through a plain
 /// DELETE, so the count triggers (migration 0032) take them out of the counts: the monitor's counts keep matching
@@ -62,9 +62,11 @@ public static class JobRetention
         log AS (DELETE FROM jobmonitor.job_log WHERE job_id IN (SELECT id FROM purged) RETURNING 1),
         ops AS (DELETE FROM jobmonitor.op_runs WHERE job_id IN (SELECT id FROM purged) RETURNING 1),
         steps AS (DELETE FROM jobmonitor.step_runs WHERE job_id IN (SELECT id FROM purged) RETURNING 1),
+        recoveries AS (DELETE FROM jobmonitor.job_recoveries WHERE job_id IN (SELECT id FROM purged) RETURNING 1),
         triggers AS (DELETE FROM jobmonitor.job_triggers WHERE job_id IN (SELECT id FROM purged) RETURNING hangfire_job_id, fired_at)
         SELECT (SELECT count(*) FROM purged),
-               (SELECT count(*) FROM log) + (SELECT count(*) FROM ops) + (SELECT count(*) FROM steps) + (SELECT count(*) FROM triggers),
+               (SELECT count(*) FROM log) + (SELECT count(*) FROM ops) + (SELECT count(*) FROM steps) + (SELECT count(*) FROM recoveries)
+                 + (SELECT count(*) FROM triggers),
                ARRAY(SELECT hangfire_job_id FROM triggers WHERE hangfire_job_id IS NOT NULL AND fired_at IS NULL),
                ARRAY(SELECT id FROM purged)
         """;

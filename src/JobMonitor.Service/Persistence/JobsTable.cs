@@ -71,6 +71,7 @@ internal static class JobsTable
         DELETE FROM jobmonitor.job_log WHERE job_id = @id;
         DELETE FROM jobmonitor.op_runs WHERE job_id = @id;
         DELETE FROM jobmonitor.step_runs WHERE job_id = @id;
+        DELETE FROM jobmonitor.job_recoveries WHERE job_id = @id;
         """;
 
     public static string Document(DeploymentJobState job) => JsonSerializer.Serialize(job, JobJson.Options);

@@ -23,7 +23,7 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
     static readonly IReadOnlyList<ScopePattern> Everything = [ScopePattern.Parse("*/*")];
 
     [Fact]
-    public async Task An_ended_job_past_the_retention_leaves_with_its_log_runs_and_triggers_and_its_audit_and_id_stay()
+    public async Task An_ended_job_past_the_retention_leaves_with_its_log_runs_recovery_marks_and_triggers_and_its_audit_and_id_stay()
     {
         var dataSource = await database.DataSourceAsync();
         var job = await InsertAsync(dataSource, JobStatus.Finished, endedAgo: TimeSpan.FromDays(91));
@@ -32,11 +32,11 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
         var purged = await JobRetention.SweepAsync(dataSource, Cutoff, batch: 100, Cancellation);
 
         Assert.True(purged.Jobs >= 1);
-        // Its log line, step run, op run and trigger at least (another test's expired job may go in the same sweep).
-        Assert.True(purged.Rows >= 4);
+        // Its log line, step run, op run, reconciler mark and trigger at least (another test's expired job may go in the same sweep).
+        Assert.True(purged.Rows >= 5);
         Assert.Contains("hf-" + job.ToString("N"), purged.PendingHangfireJobs);
         Assert.Equal(
-            new Dictionary<string, long> { ["jobs"] = 0, ["job_log"] = 0, ["step_runs"] = 0, ["op_runs"] = 0, ["job_triggers"] = 0, ["job_audit"] = 1, ["deleted_jobs"] = 1 },
+            new Dictionary<string, long> { ["jobs"] = 0, ["job_log"] = 0, ["step_runs"] = 0, ["op_runs"] = 0, ["job_recoveries"] = 0, ["job_triggers"] = 0, ["job_audit"] = 1, ["deleted_jobs"] = 1 },
             await RowsOfAsync(dataSource, job));
     }
 
@@ -57,7 +57,7 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
 
         foreach (var job in new[] { recent, running, trapped, rerun })
             Assert.Equal(
-                new Dictionary<string, long> { ["jobs"] = 1, ["job_log"] = 1, ["step_runs"] = 1, ["op_runs"] = 1, ["job_triggers"] = 1, ["job_audit"] = 1, ["deleted_jobs"] = 0 },
+                new Dictionary<string, long> { ["jobs"] = 1, ["job_log"] = 1, ["step_runs"] = 1, ["op_runs"] = 1, ["job_recoveries"] = 1, ["job_triggers"] = 1, ["job_audit"] = 1, ["deleted_jobs"] = 0 },
                 await RowsOfAsync(dataSource, job));
     }
 
@@ -162,6 +162,7 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
             VALUES (@run, @job, 'w1', @at, @at, @at);
             INSERT INTO jobmonitor.op_runs (step_run_id, op_index, job_id, worker, started_at, ended_at, outcome)
             VALUES (@run, 0, @job, 'w1', @at, @at, 'success');
+            INSERT INTO jobmonitor.job_recoveries (job_id, kind, recovered_at) VALUES (@job, 'Dispatch', @at);
             INSERT INTO jobmonitor.job_triggers (job_id, kind, job_key, due_at, token, hangfire_job_id, armed_at, fired_at)
             VALUES (@job, 'TrapTimeout', 'k', @at, 1, @hangfire, @at, NULL);
             """);
@@ -174,7 +175,7 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
 
     static async Task<Dictionary<string, long>> RowsOfAsync(NpgsqlDataSource dataSource, Guid job)
     {
-        string[] tables = ["jobs", "job_log", "step_runs", "op_runs", "job_triggers", "job_audit", "deleted_jobs"];
+        string[] tables = ["jobs", "job_log", "step_runs", "op_runs", "job_recoveries", "job_triggers", "job_audit", "deleted_jobs"];
         var rows = new Dictionary<string, long>();
         foreach (var table in tables)
         {
