@@ -1,3 +1,4 @@
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace JobMonitor.Service.Execution;
 /// </summary>
 public sealed class RunJobStepConsumer(
     StepRunner runner,
-    ExecutionLedger ledger,
+    StepRunLeases leases,
     IOptions<ExecutionOptions> options,
     ILogger<RunJobStepConsumer> logger) : IConsumer<RunJobStep>
 {
@@ -36,7 +37,7 @@ public sealed class RunJobStepConsumer(
                 await HandBackAsync(context);
                 return;
             }
-            if (!await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken))
+            if (!await leases.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken))
             {
                 logger.LogInformation("Step run {StepRunId} of job {JobKey} ({Step}) not claimed: it is leased already or no longer current",
                     step.StepRunId, step.JobKey, step.Step);

@@ -17,6 +17,7 @@ namespace JobMonitor.Service.Execution;
 /// </summary>
 public sealed class StepRunExecutor(
     ExecutionLedger ledger,
+    StepRunLeases leases,
     OpKinds kinds,
     IJobLogWriter logWriter,
     IBus bus,
@@ -110,7 +111,7 @@ public sealed class StepRunExecutor(
 
             var startedAt = time.GetUtcNow();
             var opIndex = index;
-            if (!await DurablyAsync(ct => ledger.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
+            if (!await DurablyAsync(ct => leases.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
             {
                 logger.LogWarning("Step run {StepRunId} of job {JobKey} is no longer current; op {Op} not run", step.StepRunId, step.JobKey, op.Name);
                 log.Write(op.Name, LogLevels.Warn, $"op {op.Name} not run: the step run is no longer current");
@@ -329,7 +330,7 @@ public sealed class StepRunExecutor(
     {
         try
         {
-            return await ledger.RenewAsync(stepRunId, Worker, stop);
+            return await leases.RenewAsync(stepRunId, Worker, stop);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
