@@ -39,6 +39,8 @@ public static class ExecutionExtensions
         builder.AddHttpOps();
         builder.AddDispatchOps();
         builder.Services.AddSingleton<OpKinds>();
+        builder.Services.AddSingleton<OpRunner>();
+        builder.Services.AddSingleton<LeaseHeartbeat>();
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
