@@ -3,6 +3,7 @@ using JobMonitor.Service.Execution.Dispatch;
 using JobMonitor.Service.Execution.Liveness;
 using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Execution.Recovery;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,7 @@ public static class ExecutionExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServiceSecrets>();
         builder.Services.AddSingleton<ExecutionLedger>();
+        builder.Services.AddSingleton<StepRunLeases>();
         builder.Services.AddSingleton<IOpKind, LogOpKind>();
         builder.Services.AddSingleton<IOpKind, DelayOpKind>();
         builder.Services.AddSingleton<IOpKind, ScriptOpKind>();
@@ -37,6 +39,8 @@ public static class ExecutionExtensions
         builder.AddHttpOps();
         builder.AddDispatchOps();
         builder.Services.AddSingleton<OpKinds>();
+        builder.Services.AddSingleton<OpRunner>();
+        builder.Services.AddSingleton<LeaseHeartbeat>();
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());

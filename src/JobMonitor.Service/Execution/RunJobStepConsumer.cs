@@ -1,3 +1,4 @@
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace JobMonitor.Service.Execution;
 /// </summary>
 public sealed class RunJobStepConsumer(
     StepRunner runner,
-    ExecutionLedger ledger,
+    StepRunLeases leases,
     IOptions<ExecutionOptions> options,
     ILogger<RunJobStepConsumer> logger) : IConsumer<RunJobStep>
 {
@@ -39,7 +40,7 @@ public sealed class RunJobStepConsumer(
             bool claimed;
             try
             {
-                claimed = await ledger.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken);
+                claimed = await leases.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken);
             }
             finally
             {

@@ -17,12 +17,13 @@ namespace JobMonitor.Service.Execution;
 /// </summary>
 public sealed class StepRunExecutor(
     ExecutionLedger ledger,
-    OpKinds kinds,
+    StepRunLeases leases,
+    OpRunner ops,
+    LeaseHeartbeat heartbeats,
     IJobLogWriter logWriter,
     IBus bus,
     TimeProvider time,
     IOptions<ExecutionOptions> options,
-    ServiceSecrets serviceSecrets,
     ILogger<StepRunExecutor> logger)
 {
     // A report waits this long for the broker; the result is tried a few times, then left to the reconciler.
@@ -48,7 +49,7 @@ public sealed class StepRunExecutor(
         await using (log)
         {
             using var heartbeatStop = new CancellationTokenSource();
-            var heartbeat = RenewLeaseAsync(step, handle, heartbeatStop.Token);
+            var heartbeat = heartbeats.RunAsync(step, handle, heartbeatStop.Token);
             try
             {
                 end = await RunOpsAsync(step, startedAt, labels, log, handle, giveUp);
@@ -110,14 +111,14 @@ public sealed class StepRunExecutor(
 
             var startedAt = time.GetUtcNow();
             var opIndex = index;
-            if (!await DurablyAsync(ct => ledger.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
+            if (!await DurablyAsync(ct => leases.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
             {
                 logger.LogWarning("Step run {StepRunId} of job {JobKey} is no longer current; op {Op} not run", step.StepRunId, step.JobKey, op.Name);
                 log.Write(op.Name, LogLevels.Warn, $"op {op.Name} not run: the step run is no longer current");
                 return new StepEnd(false, results, null);
             }
 
-            var result = await RunOpAsync(step, labels, index, op, startedAt, log, handle);
+            var result = await ops.RunAsync(step, labels, index, op, startedAt, log, handle);
             results.Add(result);
 
             // The step's last op is recorded with the step's result, in one transaction.
@@ -135,95 +136,6 @@ public sealed class StepRunExecutor(
             }, "progress");
         }
         return new StepEnd(true, results, null);
-    }
-
-    async Task<OpResult> RunOpAsync(
-        RunJobStep step, JobLabels labels, int index, OpDefinition op, DateTimeOffset startedAt, StepLog log, StepRunHandle handle)
-    {
-        var mask = SecretMask.For(op.Params, op.Secret, serviceSecrets);
-        var opLog = log.ForOp(op.Name, mask);
-        opLog.Write(LogLevels.Info, $"op {op.Name} started");
-        var execution = new OpExecution
-        {
-            JobId = step.JobId,
-            JobKey = step.JobKey,
-            StepRunId = step.StepRunId,
-            Exec = step.Exec,
-            Step = step.Step,
-            Index = index,
-            Op = op,
-            Labels = labels,
-            Log = opLog,
-        };
-        using var span = JobTracing.StartOp(execution);
-        var clock = Stopwatch.StartNew();
-
-        var error = await FailureOfAsync(execution, handle);
-
-        var ms = clock.ElapsedMilliseconds;
-        error = error is null ? null : mask.Apply(error);
-        // A canceled op is not a person's decision to make: it fails the step whatever its onError says.
-        var outcome = OutcomeOf(error, handle.Token.IsCancellationRequested ? OpErrorPolicy.Fail : op.OnError);
-        JobTracing.End(span, outcome, error);
-        JobMonitorTelemetry.OpDuration.Record(clock.Elapsed.TotalSeconds,
-            new(JobTags.Step, step.Step.Wire()), new(JobTags.OpKind, JobTracing.KindOf(op)), new(JobTags.Outcome, outcome));
-        switch (outcome)
-        {
-            case OpOutcomes.Success:
-                opLog.Write(LogLevels.Info, $"op {op.Name} succeeded in {ms} ms");
-                break;
-            case OpOutcomes.Warning:
-                opLog.Write(LogLevels.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
-                break;
-            case OpOutcomes.Trapped:
-                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms and is trapped, waiting for retry, skip or abort: {error}");
-                break;
-            default:
-                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms: {error}");
-                break;
-        }
-
-        return new OpResult
-        {
-            Index = index,
-            Name = op.Name,
-            Outcome = outcome,
-            StartedAt = startedAt,
-            EndedAt = time.GetUtcNow(),
-            Error = error,
-        };
-    }
-
-    public static string OutcomeOf(string? error, OpErrorPolicy onError) => error is null
-        ? OpOutcomes.Success
-        : onError switch
-        {
-            OpErrorPolicy.Ignore => OpOutcomes.Warning,
-            OpErrorPolicy.Trap => OpOutcomes.Trapped,
-            _ => OpOutcomes.Error,
-        };
-
-    /// <summary>Null when the op succeeded, else why it did not.</summary>
-    async Task<string?> FailureOfAsync(OpExecution execution, StepRunHandle handle)
-    {
-        try
-        {
-            await kinds.Get(execution.Op.Kind).RunAsync(execution, handle.Token);
-            return null;
-        }
-        catch (OpFailedException e)
-        {
-            return e.Message;
-        }
-        catch (OperationCanceledException) when (handle.Token.IsCancellationRequested)
-        {
-            return handle.Reason;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Op {Op} of step run {StepRunId} threw", execution.Op.Name, execution.StepRunId);
-            return $"{e.GetType().Name}: {e.Message}";
-        }
     }
 
     /// <summary>
@@ -291,50 +203,6 @@ public sealed class StepRunExecutor(
         {
             logger.LogWarning(e, "Could not publish the step run's {What}", what);
             return false;
-        }
-    }
-
-    /// <summary>
-    /// Renews the lease every heartbeat interval. A lease taken away stops the step without a result; a job that moved
-    /// on stops it too (the durable path of a cancel: the broadcast may have been lost). A failed renewal is no
-    /// verdict: the abend detector does not judge a lease it could not have seen renewed.
-    /// </summary>
-    async Task RenewLeaseAsync(RunJobStep step, StepRunHandle handle, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                switch (await RenewOnceAsync(step.StepRunId, stop))
-                {
-                    case LeaseRenewal.Lost:
-                        logger.LogWarning("Step run {StepRunId} of job {JobKey} lost its lease; stopping it", step.StepRunId, step.JobKey);
-                        handle.Abandon($"worker {Worker} lost the lease of the step run");
-                        return;
-                    case LeaseRenewal.NotCurrent:
-                        logger.LogInformation("Job {JobKey} moved on from step run {StepRunId}; stopping it", step.JobKey, step.StepRunId);
-                        handle.Abandon("the job moved on");
-                        return;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            logger.LogDebug("Lease renewal of step run {StepRunId} stopped", step.StepRunId);
-        }
-    }
-
-    async Task<LeaseRenewal?> RenewOnceAsync(Guid stepRunId, CancellationToken stop)
-    {
-        try
-        {
-            return await ledger.RenewAsync(stepRunId, Worker, stop);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Lease renewal of step run {StepRunId} failed", stepRunId);
-            return null;
         }
     }
 

@@ -27,7 +27,7 @@ public static class JobLogApi
     /// <summary>How often a live follow looks for new lines: one indexed query per follower per interval.</summary>
     static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
-    static readonly string[] Levels = [LogLevels.Debug, LogLevels.Info, LogLevels.Warn, LogLevels.Error, JobLogStore.CommentLevel];
+    static readonly string[] Levels = [.. LogLevels.All, JobLogStore.CommentLevel];
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
     public static void MapJobLogApi(this RouteGroupBuilder jobs)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
@@ -58,7 +59,7 @@ public sealed class OutageFilter(JobReadStore jobs, IJobLogWriter jobLog, TimePr
                 JobId = id,
                 Exec = job.Exec,
                 Step = job.Step.Wire(),
-                Level = "error",
+                Level = LogLevels.Error,
                 Text = $"a message for this job could not be processed and was set aside in {context.ReceiveContext.InputAddress.AbsolutePath.Trim('/')}_error: {failure.Message}",
                 At = clock.GetUtcNow(),
             }], CancellationToken.None);

@@ -1,5 +1,6 @@
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
 using Xunit;
 
 namespace JobMonitor.IntegrationTests.Execution;
@@ -7,6 +8,7 @@ namespace JobMonitor.IntegrationTests.Execution;
 public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<ExecutionHost>
 {
     ExecutionLedger Ledger => new(host.Database);
+    StepRunLeases Leases => new(host.Database);
 
     async Task<(Guid JobId, Guid StepRunId)> RunningJobAsync()
     {
@@ -24,12 +26,12 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
 
-        Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
-        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
-        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 2, jobId, "b", DateTimeOffset.UtcNow, ct));
-        Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Leases.TryBeginOpAsync(stepRunId, 2, jobId, "b", DateTimeOffset.UtcNow, ct));
+        Assert.True(await Leases.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
     }
 
     [Fact]
@@ -37,11 +39,11 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
 
-        Assert.False(await Ledger.TryBeginOpAsync(Guid.NewGuid(), 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Leases.TryBeginOpAsync(Guid.NewGuid(), 0, jobId, "a", DateTimeOffset.UtcNow, ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
-        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
         Assert.Empty(await host.OpRunsOfAsync(stepRunId));
     }
 
@@ -50,9 +52,9 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         await host.SetJobStatusAsync(jobId, JobStatus.Rollback);
-        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", TestContext.Current.CancellationToken));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", TestContext.Current.CancellationToken));
 
-        Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
+        Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -62,12 +64,12 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
         await host.SetJobStatusAsync(jobId, JobStatus.Ready);
         var workers = Enumerable.Range(0, 8).Select(i => $"racer-{i}").ToArray();
 
-        var won = await Task.WhenAll(workers.Select(w => Ledger.TryClaimAsync(stepRunId, jobId, w, TestContext.Current.CancellationToken)));
+        var won = await Task.WhenAll(workers.Select(w => Leases.TryClaimAsync(stepRunId, jobId, w, TestContext.Current.CancellationToken)));
 
         Assert.Single(won, w => w);
         var winner = workers[Array.IndexOf(won, true)];
         Assert.Equal(winner, await host.ScalarAsync<string>("SELECT worker FROM jobmonitor.step_runs WHERE step_run_id = @id", stepRunId));
-        Assert.False(await Ledger.TryClaimAsync(stepRunId, jobId, winner, TestContext.Current.CancellationToken));
+        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, winner, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -76,9 +78,9 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
 
-        Assert.False(await Ledger.TryClaimAsync(Guid.NewGuid(), jobId, "a", ct));
+        Assert.False(await Leases.TryClaimAsync(Guid.NewGuid(), jobId, "a", ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
-        Assert.False(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
     }
 
     [Fact]
@@ -86,14 +88,14 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
 
-        Assert.Equal(LeaseRenewal.Held, await Ledger.RenewAsync(stepRunId, "a", ct));
-        Assert.Equal(LeaseRenewal.Lost, await Ledger.RenewAsync(stepRunId, "b", ct));
+        Assert.Equal(LeaseRenewal.Held, await Leases.RenewAsync(stepRunId, "a", ct));
+        Assert.Equal(LeaseRenewal.Lost, await Leases.RenewAsync(stepRunId, "b", ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
-        Assert.Equal(LeaseRenewal.NotCurrent, await Ledger.RenewAsync(stepRunId, "a", ct));
+        Assert.Equal(LeaseRenewal.NotCurrent, await Leases.RenewAsync(stepRunId, "a", ct));
         await Ledger.ReleaseAsync([stepRunId], "a", ct);
-        Assert.Equal(LeaseRenewal.Lost, await Ledger.RenewAsync(stepRunId, "a", ct));
+        Assert.Equal(LeaseRenewal.Lost, await Leases.RenewAsync(stepRunId, "a", ct));
     }
 
     [Fact]
@@ -101,8 +103,8 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Ledger.TryClaimAsync(stepRunId, jobId, "a", ct));
-        Assert.True(await Ledger.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
 
         await using (var command = host.Database.CreateCommand("UPDATE jobmonitor.step_runs SET abandoned_at = now() WHERE step_run_id = @id"))
         {
@@ -110,6 +112,6 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
             await command.ExecuteNonQueryAsync(ct);
         }
 
-        Assert.False(await Ledger.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.False(await Leases.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
     }
 }

@@ -10,12 +10,12 @@ public sealed class OpOutcomeSpecs
     [InlineData(OpErrorPolicy.Ignore, OpOutcomes.Warning)]
     [InlineData(OpErrorPolicy.Trap, OpOutcomes.Trapped)]
     public void A_failed_op_ends_as_its_on_error_policy_says(OpErrorPolicy onError, string outcome) =>
-        Assert.Equal(outcome, StepRunExecutor.OutcomeOf("boom", onError));
+        Assert.Equal(outcome, OpRunner.OutcomeOf("boom", onError));
 
     [Theory]
     [InlineData(OpErrorPolicy.Fail)]
     [InlineData(OpErrorPolicy.Ignore)]
     [InlineData(OpErrorPolicy.Trap)]
     public void An_op_without_error_succeeds_whatever_its_policy(OpErrorPolicy onError) =>
-        Assert.Equal(OpOutcomes.Success, StepRunExecutor.OutcomeOf(null, onError));
+        Assert.Equal(OpOutcomes.Success, OpRunner.OutcomeOf(null, onError));
 }

@@ -1,16 +1,12 @@
 using System.Diagnostics;
-using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace JobMonitor.Service.Execution.Liveness;
 
 /// <summary>Finds and marks the step runs whose lease expired or was released while their job still waits for them.</summary>
 public sealed class AbandonedStepRuns(NpgsqlDataSource dataSource)
 {
-    // The same statuses as a current lease in the ledger: only a job still executing ops waits for its step run.
-    static readonly string[] ExecutingStatuses = [JobStatus.Ready, JobStatus.Running, JobStatus.Rollback];
-
     /// <summary>
     /// Marks the step runs whose lease was released, or was last renewed more than <paramref name="threshold"/> before
     /// now, counting no renewal from before <paramref name="watchingSince"/> (null: judge no expiry) nor from before the
@@ -22,19 +18,6 @@ public sealed class AbandonedStepRuns(NpgsqlDataSource dataSource)
     public async Task<LeaseSweep> SweepAsync(TimeSpan threshold, DateTimeOffset? watchingSince, TimeSpan longest,
         Func<IReadOnlyList<AbandonedStepRun>, Task> report, CancellationToken cancellationToken)
     {
-        const string sql = """
-            UPDATE jobmonitor.step_runs AS r SET abandoned_at = clock_timestamp()
-            FROM jobmonitor.jobs AS j
-            WHERE r.finished_at IS NULL
-              AND r.abandoned_at IS NULL
-              AND (r.released_at IS NOT NULL
-                   OR GREATEST(r.heartbeat_at, pg_postmaster_start_time(), COALESCE(@watching_since, 'infinity'))
-                      < clock_timestamp() - @threshold)
-              AND j.id = r.job_id
-              AND j.step_run_id = r.step_run_id
-              AND j.status = ANY(@statuses)
-            RETURNING r.step_run_id, r.job_id, r.worker, r.heartbeat_at, r.released_at IS NOT NULL
-            """;
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -45,17 +28,7 @@ public sealed class AbandonedStepRuns(NpgsqlDataSource dataSource)
             await reader.ReadAsync(cancellationToken);
             began = reader.GetFieldValue<DateTimeOffset>(0);
         }
-        var found = new List<AbandonedStepRun>();
-        await using (var command = new NpgsqlCommand(sql, connection, transaction))
-        {
-            command.Parameters.AddWithValue("threshold", threshold);
-            command.Parameters.Add(new NpgsqlParameter("watching_since", NpgsqlDbType.TimestampTz) { Value = (object?)watchingSince ?? DBNull.Value });
-            command.Parameters.AddWithValue("statuses", ExecutingStatuses);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                found.Add(new AbandonedStepRun(
-                    reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4)));
-        }
+        var found = await StepRunLeases.MarkAbandonedAsync(connection, transaction, threshold, watchingSince, cancellationToken);
         if (clock.Elapsed > longest)
             return new LeaseSweep(began, 0, Stalled: true);
         if (found.Count == 0)

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Persistence;
 using MassTransit;
 using Microsoft.Extensions.Options;
 

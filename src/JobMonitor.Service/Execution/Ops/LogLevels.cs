@@ -8,6 +8,9 @@ public static class LogLevels
     public const string Warn = "warn";
     public const string Error = "error";
 
+    /// <summary>Every level, least severe first.</summary>
+    public static IReadOnlyList<string> All { get; } = [Debug, Info, Warn, Error];
+
     /// <summary>The level of a log op's <c>level</c> param; null when it is not one.</summary>
     public static string? Parse(string? level) => level?.Trim().ToLowerInvariant() switch
     {
