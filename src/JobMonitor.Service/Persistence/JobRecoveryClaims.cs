@@ -5,9 +5,10 @@ namespace JobMonitor.Service.Persistence;
 
 /// <summary>
 /// A job whose next move is overdue, as found: <paramref name="Kind"/> names the move (Dispatch, Result, RunGate,
-/// MaxStart), <paramref name="Result"/> is the stored step result as JSON (Result).
+/// MaxStart), <paramref name="Result"/> is the stored step result as JSON (Result), <paramref name="TraceParent"/> the
+/// context of the job's current execution (its trace).
 /// </summary>
-public sealed record OverdueJob(Guid JobId, string Kind, Guid? StepRunId, string? Result);
+public sealed record OverdueJob(Guid JobId, string Kind, Guid? StepRunId, string? Result, string? TraceParent);
 
 /// <summary>
 /// jobmonitor.job_recoveries: the right to re-drive an overdue job, once per grace time and kind whatever the number
@@ -45,8 +46,9 @@ public static class JobRecoveryClaims
             WHERE jobmonitor.job_recoveries.recovered_at < clock_timestamp() - @grace
             RETURNING job_id, kind
         )
-        SELECT o.id, o.kind, o.step_run_id, o.result::text
+        SELECT o.id, o.kind, o.step_run_id, o.result::text, j.data->>'traceParent'
         FROM overdue AS o JOIN claimed AS c ON c.job_id = o.id AND c.kind = o.kind
+        JOIN jobmonitor.jobs AS j ON j.id = o.id
         """;
 
     /// <summary>
@@ -69,7 +71,8 @@ public static class JobRecoveryClaims
         var found = new List<OverdueJob>();
         while (await reader.ReadAsync(cancellationToken))
             found.Add(new OverdueJob(
-                reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
         return found;
     }
 }

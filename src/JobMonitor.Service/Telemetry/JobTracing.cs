@@ -31,6 +31,12 @@ public static class JobTracing
             $"trigger {kind}", ActivityKind.Internal, ContextOf(traceParent) ?? default,
             tags: [new(JobTags.Id, jobId), new(JobTags.Key, jobKey), new("trigger.kind", kind.ToString())]);
 
+    /// <summary>"recover {kind}": the reconciler re-drives an overdue move of the job's current execution.</summary>
+    public static Activity? StartRecovery(Guid jobId, Execution.Recovery.JobRecoveryKind kind, string? traceParent) =>
+        JobMonitorTelemetry.Source.StartActivity(
+            $"recover {kind}", ActivityKind.Producer, ContextOf(traceParent) ?? default,
+            tags: [new(JobTags.Id, jobId), new("recovery.kind", kind.ToString())]);
+
     /// <summary>The W3C header an upstream publisher puts on a command (MassTransit itself reads only its own MT-Activity-Id).</summary>
     public const string UpstreamHeader = "traceparent";
 

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using JobMonitor.IntegrationTests.Liveness;
 using JobMonitor.IntegrationTests.Persistence;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Execution.Recovery;
+using JobMonitor.Service.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -57,6 +59,34 @@ public sealed class JobReconcilerTests(MigratedDatabase database) : SweepTestBas
         await (await ReconcilerAsync()).SweepAsync(Ct);
 
         Assert.Equal(JobRecoveryKind.RunGate, Assert.Single(Redrives(jobId)).Kind);
+    }
+
+    [Fact]
+    public async Task A_re_drive_is_sent_from_a_span_in_the_trace_of_the_jobs_execution()
+    {
+        var (jobId, _) = await JobAsync("Ready", "Run", updatedAgo: Overdue, current: false);
+        var execution = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        await using (var command = (await DataSourceAsync()).CreateCommand(
+            "UPDATE jobmonitor.jobs SET data = jsonb_build_object('traceParent', @trace_parent::text) WHERE id = @job"))
+        {
+            command.Parameters.AddWithValue("trace_parent", $"00-{execution.TraceId}-{execution.SpanId}-01");
+            command.Parameters.AddWithValue("job", jobId);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == JobMonitorTelemetry.Source.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await (await ReconcilerAsync()).SweepAsync(Ct);
+
+        Assert.Single(Redrives(jobId));
+        var span = Assert.Single(spans, s => Equals(s.GetTagItem(JobTags.Id), jobId));
+        Assert.Equal(("recover RunGate", execution.TraceId, execution.SpanId), (span.DisplayName, span.TraceId, span.ParentSpanId));
     }
 
     [Fact]

@@ -36,11 +36,14 @@ public sealed class JobTraceTests(ServiceHostFixture host)
         var key = job.GetProperty("key").GetString();
         Assert.All(spans, s => Assert.Equal(upstream.TraceId, s.TraceId));
         var names = spans.Select(s => s.DisplayName).ToList();
-        foreach (var name in new[] { $"job {key} exec 1", "step PRE", "op build", "trigger RunGate", "step RUN", "op deploy", "step POST", "op notify" })
+        foreach (var name in new[] { $"job {key} exec 1", "step PRE", "op build", "step RUN", "op deploy", "step POST", "op notify" })
             Assert.Contains(name, names);
-        var trigger = spans.Single(s => s.DisplayName == "trigger RunGate");
+        // The trigger opens the RUN gate; on a machine so loaded that it is late past the reconciler's grace, the
+        // reconciler does, in the same trace.
+        var opener = spans.Where(s => s.DisplayName is "trigger RunGate" or "recover RunGate").MinBy(s => s.StartTimeUtc);
+        Assert.NotNull(opener);
         var run = spans.Single(s => s.DisplayName == "step RUN");
-        Assert.True(run.StartTimeUtc >= trigger.StartTimeUtc, "RUN starts after Hangfire fired its trigger");
+        Assert.True(run.StartTimeUtc >= opener.StartTimeUtc, $"RUN starts after {opener.DisplayName}");
 
         var inTrace = host.Telemetry.Spans.Where(s => s.TraceId == upstream.TraceId).ToList();
         Assert.Contains(inTrace, s => s.ParentSpanId == upstream.SpanId);

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -23,12 +24,14 @@ public sealed class JobReconciler(
     public override Task<int> SweepAsync(CancellationToken cancellationToken) =>
         overdue.SweepAsync(options.Value.Grace, options.Value.BatchSize, RedriveAsync, cancellationToken);
 
-    async Task RedriveAsync(IReadOnlyList<RecoverJob> jobs)
+    async Task RedriveAsync(IReadOnlyList<OverdueMove> moves)
     {
         using var timeout = new CancellationTokenSource(PublishTimeout);
-        foreach (var job in jobs)
+        foreach (var (job, traceParent) in moves)
         {
             Logger.LogWarning("Job {JobId}: {Kind} overdue; asking the saga to move it again", job.JobId, job.Kind);
+            // In the job's trace, as the trigger it stands in for would be: the move it causes hangs under it.
+            using var span = JobTracing.StartRecovery(job.JobId, job.Kind, traceParent);
             await bus.Publish(job, timeout.Token);
         }
     }
