@@ -2,7 +2,8 @@ namespace JobMonitor.Service.Jobs;
 
 /// <summary>
 /// Which command a job accepts in which status and step (SPEC §4), for the monitor API to tell a caller which actions
-/// it may take now. The saga declares the same table as transitions; TransitionMatrixSpecs holds both to the spec.
+/// it may take now. The saga declares the same per status (and asks this table only for the step of a reschedule in
+/// Ready); JobCommandRulesSpecs holds the two together.
 /// </summary>
 public static class JobCommandRules
 {

@@ -4,11 +4,12 @@ namespace JobMonitor.Specs.Jobs;
 
 /// <summary>
 /// The API's table (<see cref="JobCommandRules" />) allows a command exactly where the saga accepts it: the saga declares
-/// its commands per status and no longer reads the table, so the two are held together here.
+/// its commands per status (it reads the table only for the step of a reschedule in Ready), so the two are held
+/// together here.
 /// </summary>
 public sealed class JobCommandRulesSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
 {
-    /// <summary>The specs' command names (<see cref="JobStages.Command" />) → the rule each one is checked by.</summary>
+    /// <summary>The matrix's command names (<see cref="JobStages.Command" />) → the rule each one is checked by.</summary>
     static readonly Dictionary<string, string> Rules = new()
     {
         ["rerun POST"] = JobCommandRules.Rerun,
@@ -24,17 +25,8 @@ public sealed class JobCommandRulesSpecs(JobHarnessFixture fixture) : IClassFixt
 
     readonly JobHarness _jobs = fixture.Jobs;
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var status in JobStatus.All)
-            foreach (var command in Rules.Keys)
-                data.Add(status, command);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(TransitionMatrixSpecs.Cases), MemberType = typeof(TransitionMatrixSpecs))]
     public async Task The_rules_allow_a_command_where_the_saga_accepts_it(string status, string command)
     {
         var jobId = await _jobs.BringToAsync(status);
