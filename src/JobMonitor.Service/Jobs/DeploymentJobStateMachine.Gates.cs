@@ -47,15 +47,19 @@ public sealed partial class DeploymentJobStateMachine
 
     async Task ExpireAsync(BehaviorContext<DeploymentJobState> context, DateTimeOffset now)
     {
-        var job = context.Saga;
+        RecordExpiry(context.Saga, now);
+        await MoveToAsync(context, Expired);
+        await DisarmTriggersAsync(context);
+    }
+
+    void RecordExpiry(DeploymentJobState job, DateTimeOffset now)
+    {
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = now;
         Log(job, LogLevels.Warn, job.ScheduledAt > job.MaxStartAt
             ? $"expired: scheduled date {job.ScheduledAt:O} is after the max start date {job.MaxStartAt:O}"
             : $"expired: RUN had not started by the max start date {job.MaxStartAt:O}");
-        await MoveToAsync(context, Expired);
-        await DisarmTriggersAsync(context);
     }
 
     static bool WaitingAtRunGate(DeploymentJobState job) => job.Step == JobStep.Run && job.StepRunId is null;

@@ -4,34 +4,30 @@ using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
 
-/// <summary>Stored instants (RUN gate, max start, trap time-out), traps, and the abend of a vanished worker.</summary>
+/// <summary>Stored instants (RUN gate, max start, trap time-out): arming and disarming their triggers, and telling a due one.</summary>
 public sealed partial class DeploymentJobStateMachine
 {
-    async Task OnTriggerAsync(BehaviorContext<DeploymentJobState, JobTriggerFired> context)
+    /// <summary>A trigger of <paramref name="kind" /> armed last: an earlier one of its kind is stale and changes nothing.</summary>
+    static bool Due(BehaviorContext<DeploymentJobState, JobTriggerFired> context, JobTriggerKind kind)
     {
         var job = context.Saga;
-        var message = context.Message;
-        switch (message.Kind)
+        return context.Message.Kind == kind && context.Message.Token == kind switch
         {
-            case JobTriggerKind.RunGate when message.Token == job.RunGateToken && job.CurrentState == JobStatus.Ready && WaitingAtRunGate(job):
-                await OpenRunGateAsync(context);
-                break;
-            case JobTriggerKind.MaxStart when message.Token == job.MaxStartToken && WaitingToStart(job):
-                var now = _clock.GetUtcNow();
-                if (now < job.MaxStartAt)
-                {
-                    await ArmMaxStartAsync(context);
-                    return;
-                }
-                await StopStepRunAsync(context, "the job expired");
-                await ExpireAsync(context, now);
-                break;
-            case JobTriggerKind.TrapTimeout when message.Token == job.TrapToken && job.CurrentState == JobStatus.Trapped && job.Trap is { } trap:
-                var action = trap.TimeoutAction.ToString().ToLowerInvariant();
-                Log(job, LogLevels.Warn, $"trap on op {trap.OpName} timed out: {action}");
-                await ResolveTrapAsync(context, action);
-                break;
-        }
+            JobTriggerKind.RunGate => job.RunGateToken,
+            JobTriggerKind.MaxStart => job.MaxStartToken,
+            _ => job.TrapToken,
+        };
+    }
+
+    /// <summary>A max-start trigger that fired early (the date moved later since it was armed) is armed again.</summary>
+    bool BeforeMaxStart(BehaviorContext<DeploymentJobState> context) => _clock.GetUtcNow() < context.Saga.MaxStartAt;
+
+    async Task TimeOutTrapAsync(BehaviorContext<DeploymentJobState, JobTriggerFired> context)
+    {
+        var trap = context.Saga.Trap!;
+        var action = trap.TimeoutAction.ToString().ToLowerInvariant();
+        Log(context.Saga, LogLevels.Warn, $"trap on op {trap.OpName} timed out: {action}");
+        await ResolveTrapAsync(context, action);
     }
 
     /// <summary>Removes the job's Hangfire triggers, if it ever armed any (most due-now jobs never do).</summary>

@@ -71,8 +71,26 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
 
         DuringAny(
             When(OpenJob).ThenAsync(AcknowledgeRepeatedOpenAsync),
-            When(JobTriggerFired).ThenAsync(OnTriggerAsync),
             When(RecoverJob).ThenAsync(RecoverAsync));
+
+        // Stored instants. A trigger armed before the job moved on finds no handler here, or a stale token, and is ignored.
+        During(Ready,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.RunGate) && WaitingAtRunGate(c.Saga))
+                .ThenAsync(OpenRunGateAsync));
+
+        During(Ready, WaitingForApproval,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.MaxStart) && WaitingToStart(c.Saga))
+                .IfElse(BeforeMaxStart,
+                    early => early.ThenAsync(ArmMaxStartAsync),
+                    due => due
+                        .ThenAsync(c => StopStepRunAsync(c, "the job expired"))
+                        .Then(c => RecordExpiry(c.Saga, _clock.GetUtcNow()))
+                        .TransitionTo(Expired)
+                        .ThenAsync(DisarmTriggersAsync)));
+
+        During(Trapped,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.TrapTimeout) && c.Saga.Trap is not null)
+                .ThenAsync(TimeOutTrapAsync));
 
         // Operator commands, in the statuses that accept them (SPEC §4; JobCommandRules is the same table for the API).
         During(WaitingForApproval,

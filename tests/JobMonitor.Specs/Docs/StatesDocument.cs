@@ -51,7 +51,7 @@ public static class StatesDocument
             | StepRunStarted, or the first progress or result of a step run | Ready | Running (Rollback stays Rollback) |
             | StepRunFinished, RecoverJob (a lost result) | Running, Ready, Rollback | Ready: the next step dispatched or waiting at the RUN gate; Rollback: a rollback step; WaitingForApproval: after PRE with an approval op; Trapped: an op trapped; Expired: past the max start date at the RUN gate; Finished or Error: after the last step |
             | JobTriggerFired (RUN gate), RecoverJob | Ready | Ready (RUN dispatched), Expired |
-            | JobTriggerFired (max start), RecoverJob | Ready, WaitingForApproval | Expired |
+            | RecoverJob (the max start date passed unnoticed) | Ready, WaitingForApproval | Expired |
             | JobTriggerFired (trap time-out) | Trapped | as RespondToTrap, with the op's time-out action |
             | ApproveJob | WaitingForApproval | Ready, Expired (the RUN gate) |
             | RescheduleJob | Ready, WaitingForApproval, Expired | Ready, WaitingForApproval, Expired |
