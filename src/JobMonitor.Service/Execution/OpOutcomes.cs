@@ -9,4 +9,10 @@ public static class OpOutcomes
 
     /// <summary>Failed with onError trap: the step stops there and the job waits for a person (retry, skip, abort).</summary>
     public const string Trapped = "trapped";
+
+    /// <summary>Never ran: its step was skipped (nothing left to run) or ended before reaching it.</summary>
+    public const string Skipped = "skipped";
+
+    /// <summary>A step record whose worker has started it and not yet reported its end.</summary>
+    public const string Running = "running";
 }

@@ -1,7 +1,7 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs.Check;
-using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
@@ -12,12 +12,34 @@ namespace JobMonitor.Service.Jobs;
 public sealed partial class DeploymentJobStateMachine
 {
     /// <summary>
-    /// The common path of every command: a repeat is acknowledged, then the sender's permission (SPEC §8, the same
-    /// rules as the HTTP API), the expected version and the status are checked. A rejected command changes nothing:
-    /// the saga is left as loaded, so the repository skips the save and the version stays.
+    /// A command in the statuses that accept it: a repeat is acknowledged, then the sender's permission (SPEC §8, the
+    /// same rules as the HTTP API), the expected version and <paramref name="check" /> (the step, the fields) are
+    /// checked. Only then are the <paramref name="accepted" /> activities run, and the command is audited and answered.
     /// </summary>
-    async Task HandleAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action,
-        Func<BehaviorContext<DeploymentJobState, T>, Task<Rejection?>> apply)
+    EventActivities<DeploymentJobState> Command<T>(Event<T> command, string action,
+        Func<EventActivityBinder<DeploymentJobState, T>, EventActivityBinder<DeploymentJobState, T>> accepted,
+        Func<DeploymentJobState, T, Rejection?>? check = null)
+        where T : JobCommand =>
+        When(command).IfElseAsync(c => AdmitAsync(c, action, check ?? NothingMore),
+            admitted => accepted(admitted).ThenAsync(c => AcceptAsync(c, action)),
+            refused => refused);
+
+    /// <summary>
+    /// Every status the constructor did not declare <paramref name="command" /> in answers it the same way: a repeat is
+    /// acknowledged; otherwise it is refused, for the first reason in the order permission, expected version, status.
+    /// </summary>
+    void RefuseWhereUndeclared<T>(Event<T> command, string action) where T : JobCommand
+    {
+        var elsewhere = States.Where(s => s != Initial && s != Final && !NextEvents(s).Contains(command)).ToArray();
+        During(elsewhere, When(command).ThenAsync(c => AdmitAsync(c, action, (job, _) => NotAllowedInStatus(job, action))));
+    }
+
+    /// <summary>
+    /// Whether the command goes on. A rejected one changes nothing: the saga is left as loaded, so the repository skips
+    /// the save and the version stays.
+    /// </summary>
+    async Task<bool> AdmitAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action,
+        Func<DeploymentJobState, T, Rejection?> check)
         where T : JobCommand
     {
         var job = context.Saga;
@@ -27,17 +49,23 @@ public sealed partial class DeploymentJobStateMachine
         {
             CountAccepted(command, duplicate: true);
             await context.Publish(Accepted(job, command, duplicate: true, job.Version));
-            return;
+            return false;
         }
-        var rejection = Check(job, command, action);
-        var from = job.CurrentState;
-        rejection ??= await apply(context);
+        var rejection = Check(job, command, action) ?? check(job, command);
         if (rejection is not null)
         {
             await RejectAsync(context, command, rejection);
-            return;
+            return false;
         }
+        context.GetOrAddPayload(() => new AdmittedCommand(job.CurrentState));
+        return true;
+    }
 
+    /// <summary>Records, audits and acknowledges a command whose activities ran.</summary>
+    async Task AcceptAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action) where T : JobCommand
+    {
+        var job = context.Saga;
+        var command = context.Message;
         Remember(job, command.CommandId, command.GetType().Name);
         job.PendingAudit.Add(new AuditEntry
         {
@@ -47,7 +75,7 @@ public sealed partial class DeploymentJobStateMachine
             Action = action,
             User = User(command),
             Comment = command.Comment,
-            FromStatus = JobStatus.Display(from),
+            FromStatus = JobStatus.Display(context.GetPayload<AdmittedCommand>().FromStatus),
             ToStatus = job.CurrentState == Final.Name ? "Deleted" : JobStatus.Display(job.CurrentState),
             At = _clock.GetUtcNow(),
         });
@@ -55,7 +83,10 @@ public sealed partial class DeploymentJobStateMachine
         await context.Publish(Accepted(job, command, duplicate: false, job.Version + 1));
     }
 
-    /// <summary>The first reason to refuse the command, in the order: permission, expected version, status.</summary>
+    /// <summary>The status the job was in when its command was admitted, for the audit.</summary>
+    sealed record AdmittedCommand(string FromStatus);
+
+    /// <summary>The checks every command passes, in order: permission, expected version.</summary>
     Rejection? Check(DeploymentJobState job, JobCommand command, string action)
     {
         if (!_access.For(command.RequestedBy ?? "").MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
@@ -63,11 +94,14 @@ public sealed partial class DeploymentJobStateMachine
                 $"{User(command)} may not {action} jobs of {job.Project}/{job.Environment}.", "requestedBy");
         if (command.ExpectedVersion is { } expected && expected != job.Version)
             return new Rejection(RejectionCodes.StaleVersion, $"the job is at version {job.Version}, not {expected}.", "expectedVersion");
-        if (!JobCommandRules.Allows(action, job))
-            return new Rejection(RejectionCodes.NotAllowedInStatus,
-                $"{action} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
         return null;
     }
+
+    static Rejection? NothingMore<T>(DeploymentJobState job, T command) => null;
+
+    static Rejection NotAllowedInStatus(DeploymentJobState job, string action) =>
+        new(RejectionCodes.NotAllowedInStatus,
+            $"{action} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
 
     internal static void CountAccepted(JobCommand command, bool duplicate) =>
         JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, command.GetType().Name), new("duplicate", duplicate));
@@ -100,9 +134,9 @@ public sealed partial class DeploymentJobStateMachine
     static string User(JobCommand command) => string.IsNullOrWhiteSpace(command.RequestedBy) ? "unknown" : command.RequestedBy;
 
     void LogAction(DeploymentJobState job, JobCommand command, string what) =>
-        Log(job, "comment", $"{what} by {User(command)}" + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
+        Log(job, JobLogStore.CommentLevel, $"{what} by {User(command)}" + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
 
-    async Task<Rejection?> ApproveAsync(BehaviorContext<DeploymentJobState, ApproveJob> context)
+    async Task ApproveAsync(BehaviorContext<DeploymentJobState, ApproveJob> context)
     {
         var job = context.Saga;
         var now = _clock.GetUtcNow();
@@ -113,32 +147,41 @@ public sealed partial class DeploymentJobStateMachine
             await ExpireAsync(context, now);
         else
             await OpenRunGateAsync(context);
-        return null;
     }
 
-    async Task<Rejection?> RejectJobAsync(BehaviorContext<DeploymentJobState, RejectJob> context)
+    void RecordRejection(BehaviorContext<DeploymentJobState, RejectJob> context)
     {
         var job = context.Saga;
         var now = _clock.GetUtcNow();
         job.Approvals.Add(new ApprovalRecord { Exec = job.Exec, User = User(context.Message), Decision = "rejected", Comment = context.Message.Comment, At = now });
         job.EndedAt = now;
         LogAction(job, context.Message, "rejected");
-        await MoveToAsync(context, Rejected);
-        await DisarmTriggersAsync(context);
-        return null;
     }
 
-    async Task<Rejection?> RescheduleAsync(BehaviorContext<DeploymentJobState, RescheduleJob> context)
+    /// <summary>In Ready only before RUN started (PRE, or waiting at the RUN gate); the new dates must be valid.</summary>
+    Rejection? CheckReschedule(DeploymentJobState job, RescheduleJob command) =>
+        JobCommandRules.Allows(JobCommandRules.Reschedule, job.CurrentState, job.Step)
+            ? NewDates(job, command, out _, out _)
+            : NotAllowedInStatus(job, JobCommandRules.Reschedule);
+
+    Rejection? NewDates(DeploymentJobState job, RescheduleJob command, out DateTimeOffset scheduledAt, out DateTimeOffset maxStartAt)
+    {
+        maxStartAt = default;
+        if (!TryInstant(command.ScheduledAt, "scheduledAt", required: true, out scheduledAt, out var rejection)
+            || !TryInstant(command.MaxStartAt, "maxStartAt", required: false, out maxStartAt, out rejection))
+            return rejection;
+        if (command.MaxStartAt is null)
+            maxStartAt = scheduledAt + _options.ExpiryWindow(job.Type);
+        return maxStartAt < scheduledAt
+            ? new Rejection(RejectionCodes.InvalidField, $"maxStartAt {maxStartAt:O} is before scheduledAt {scheduledAt:O}.", "maxStartAt")
+            : null;
+    }
+
+    async Task RescheduleAsync(BehaviorContext<DeploymentJobState, RescheduleJob> context)
     {
         var job = context.Saga;
         var command = context.Message;
-        if (!TryInstant(command.ScheduledAt, "scheduledAt", required: true, out var scheduledAt, out var rejection)
-            || !TryInstant(command.MaxStartAt, "maxStartAt", required: false, out var maxStartAt, out rejection))
-            return rejection;
-        var newMax = command.MaxStartAt is null ? scheduledAt + _options.ExpiryWindow(job.Type) : maxStartAt;
-        if (newMax < scheduledAt)
-            return new Rejection(RejectionCodes.InvalidField, $"maxStartAt {newMax:O} is before scheduledAt {scheduledAt:O}.", "maxStartAt");
-
+        _ = NewDates(job, command, out var scheduledAt, out var newMax);
         job.ScheduledAt = scheduledAt;
         job.MaxStartAt = newMax;
         job.EndedAt = null;
@@ -148,7 +191,7 @@ public sealed partial class DeploymentJobStateMachine
             if (job.CurrentState == JobStatus.WaitingForApproval)
                 await ArmMaxStartAsync(context);
             await MoveToAsync(context, job.CurrentState == JobStatus.Ready ? Ready : WaitingForApproval);
-            return null;
+            return;
         }
         // At the RUN gate, or Expired: wait for approval if it is still owed, else for the new date.
         if (ApprovalOwed(job))
@@ -158,16 +201,18 @@ public sealed partial class DeploymentJobStateMachine
         }
         else
             await OpenRunGateAsync(context);
-        return null;
     }
 
-    async Task<Rejection?> RerunAsync(BehaviorContext<DeploymentJobState, RerunJob> context)
+    static Rejection? CheckRerun(DeploymentJobState job, RerunJob command) =>
+        JobSteps.FromWire(command.Step) is null
+            ? new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{InputBounds.Clip(command.Step ?? "")}'.", "step")
+            : null;
+
+    async Task RerunAsync(BehaviorContext<DeploymentJobState, RerunJob> context)
     {
         var job = context.Saga;
         var command = context.Message;
-        if (JobSteps.FromWire(command.Step) is not { } step)
-            return new Rejection(RejectionCodes.InvalidField, $"step must be PRE, RUN or POST, not '{InputBounds.Clip(command.Step ?? "")}'.", "step");
-
+        var step = JobSteps.FromWire(command.Step)!.Value;
         var now = _clock.GetUtcNow();
         await StopStepRunAsync(context, "the job was restarted");
         job.Exec++;
@@ -185,7 +230,7 @@ public sealed partial class DeploymentJobStateMachine
         }
         if (step != JobStep.Pre)
             job.ApprovedExec = job.Exec;
-        Log(job, "comment", $"restarted by {User(command)}, execution {job.Exec}, step {step.Wire()}"
+        Log(job, JobLogStore.CommentLevel, $"restarted by {User(command)}, execution {job.Exec}, step {step.Wire()}"
             + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
         job.Progress = JobProgress.Of(job);
         await DisarmTriggersAsync(context);
@@ -193,67 +238,21 @@ public sealed partial class DeploymentJobStateMachine
             await OpenRunGateAsync(context);
         else
             await StartStepAsync(context, step);
-        return null;
     }
 
-    async Task<Rejection?> CancelAsync(BehaviorContext<DeploymentJobState, CancelJob> context)
+    async Task CancelAsync(BehaviorContext<DeploymentJobState, CancelJob> context)
     {
         var job = context.Saga;
         await StopStepRunAsync(context, $"canceled by {User(context.Message)}");
         job.Trap = null;
         job.EndedAt = _clock.GetUtcNow();
         LogAction(job, context.Message, "canceled");
-        await MoveToAsync(context, Canceled);
-        await DisarmTriggersAsync(context);
-        return null;
     }
 
-    async Task<Rejection?> DeleteAsync(BehaviorContext<DeploymentJobState, DeleteJob> context)
+    async Task DeleteAsync(BehaviorContext<DeploymentJobState, DeleteJob> context)
     {
-        var job = context.Saga;
         await StopStepRunAsync(context, $"deleted by {User(context.Message)}");
         await DisarmTriggersAsync(context);
-        // Final: the repository removes the row and purges the log; the audit entry stays.
-        await context.TransitionToState(Final);
-        return null;
-    }
-
-    async Task<Rejection?> RespondToTrapAsync(BehaviorContext<DeploymentJobState, RespondToTrap> context)
-    {
-        var job = context.Saga;
-        var action = context.Message.Action?.Trim().ToLowerInvariant();
-        if (action is not ("retry" or "skip" or "abort"))
-            return new Rejection(RejectionCodes.InvalidField, $"action must be retry, skip or abort, not '{InputBounds.Clip(context.Message.Action ?? "")}'.", "action");
-        LogAction(job, context.Message, $"trap on op {job.Trap!.OpName}: {action}");
-        await ResolveTrapAsync(context, action);
-        return null;
-    }
-
-    async Task<Rejection?> PauseTrapAsync(BehaviorContext<DeploymentJobState, PauseTrap> context)
-    {
-        var job = context.Saga;
-        var trap = job.Trap!;
-        trap.Remaining = trap.Deadline is { } deadline ? Max(deadline - _clock.GetUtcNow(), TimeSpan.Zero) : null;
-        trap.Deadline = null;
-        LogAction(job, context.Message, "trap time-out paused" + (trap.Remaining is { } left ? $" with {left:c} left" : ""));
-        await MoveToAsync(context, TrapPaused);
-        await context.Publish(new DisarmJobTriggers { JobId = job.CorrelationId, Kinds = [JobTriggerKind.TrapTimeout] });
-        return null;
-    }
-
-    async Task<Rejection?> ResumeTrapAsync(BehaviorContext<DeploymentJobState, ResumeTrap> context)
-    {
-        var job = context.Saga;
-        var trap = job.Trap!;
-        LogAction(job, context.Message, "trap time-out resumed" + (trap.Remaining is { } left ? $" with {left:c} left" : ""));
-        if (trap.Remaining is { } remaining)
-        {
-            trap.Deadline = _clock.GetUtcNow() + remaining;
-            trap.Remaining = null;
-            await ArmTrapTimeoutAsync(context);
-        }
-        await MoveToAsync(context, Trapped);
-        return null;
     }
 
     /// <summary>A command for a job id the service does not know: rejected, nothing created.</summary>
@@ -268,7 +267,7 @@ public sealed partial class DeploymentJobStateMachine
             return;
         var record = job.Steps.LastOrDefault(s => s.StepRunId == stepRunId);
         if (record is not null && record.EndedAt is null)
-            record.Outcome = record.StartedAt is null ? "skipped" : "error";
+            record.Outcome = record.StartedAt is null ? OpOutcomes.Skipped : OpOutcomes.Error;
         job.StepRunId = null;
         job.ClaimedBy = null;
         await context.Publish(new StepRunCanceled { JobId = job.CorrelationId, StepRunId = stepRunId, Reason = reason });
@@ -287,6 +286,4 @@ public sealed partial class DeploymentJobStateMachine
         rejection = InputBounds.Instant(text, field, _clock.GetUtcNow(), _options.Limits, out instant);
         return rejection is null;
     }
-
-    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

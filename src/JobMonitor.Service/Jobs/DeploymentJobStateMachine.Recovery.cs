@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
@@ -41,7 +42,7 @@ public sealed partial class DeploymentJobStateMachine
 
     void Recovered(DeploymentJobState job, JobRecoveryKind kind, string text)
     {
-        Log(job, "warn", $"recovered: {text}");
+        Log(job, LogLevels.Warn, $"recovered: {text}");
         JobMonitorTelemetry.JobsRecovered.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
     }
 }

@@ -1,95 +1,14 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
-using JobMonitor.Service.Jobs.Check;
-using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
 
-/// <summary>Opening a job, handing out step runs, recording their results and moving through PRE → RUN → POST → END.</summary>
+/// <summary>Handing out step runs, recording their results and moving through PRE → RUN → POST, or into rollback.</summary>
 public sealed partial class DeploymentJobStateMachine
 {
-    async Task OpenAsync(BehaviorContext<DeploymentJobState, OpenJob> context)
-    {
-        var job = context.Saga;
-        var message = context.Message;
-        var definition = message.Definition;
-        var now = _clock.GetUtcNow();
-
-        job.Key = message.Key;
-        job.Name = definition.Name;
-        job.Project = definition.Project;
-        job.Environment = definition.Environment;
-        job.Type = definition.Type;
-        job.Revisions = definition.Revisions;
-        job.Pipeline = definition.Pipeline;
-        job.ScheduledAt = definition.ScheduledAt;
-        job.MaxStartAt = definition.MaxStartAt;
-        job.CreatedAt = now;
-        job.CreatedBy = message.RequestedBy;
-        job.Owner = message.RequestedBy;
-        job.Exec = 1;
-        job.Step = JobStep.Init;
-        job.TraceParent = message.TraceParent;
-        Remember(job, message.CommandId, nameof(CreateJob));
-        Log(job, "info", $"job {job.Key} created by {message.RequestedBy ?? "unknown"}; RUN scheduled at {job.ScheduledAt:O}, max start {job.MaxStartAt:O}");
-
-        await context.Publish(new JobCreated
-        {
-            JobId = job.CorrelationId,
-            CommandId = message.CommandId,
-            Key = job.Key,
-            Name = job.Name,
-            Project = job.Project,
-            Environment = job.Environment,
-            ScheduledAt = job.ScheduledAt,
-            MaxStartAt = job.MaxStartAt,
-            CreatedBy = job.CreatedBy,
-        });
-        JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, nameof(CreateJob)), new("duplicate", false));
-        await context.Publish(new JobCommandAccepted
-        {
-            JobId = job.CorrelationId,
-            CommandId = message.CommandId,
-            Command = nameof(CreateJob),
-            Version = job.Version + 1,
-        });
-
-        // INIT passes to PRE at once. The max-start trigger is armed when the job starts waiting (RUN gate, approval):
-        // a job that never waits needs no Hangfire job, and the RUN gate itself refuses to start after maxStartAt.
-        await StartStepAsync(context, JobStep.Pre);
-    }
-
-    async Task AcknowledgeRepeatedOpenAsync(BehaviorContext<DeploymentJobState, OpenJob> context)
-    {
-        var job = context.Saga;
-        if (job.SeenCommands.Contains(context.Message.CommandId))
-        {
-            JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, nameof(CreateJob)), new("duplicate", true));
-            await context.Publish(new JobCommandAccepted
-            {
-                JobId = job.CorrelationId,
-                CommandId = context.Message.CommandId,
-                Command = nameof(CreateJob),
-                Duplicate = true,
-                Version = job.Version,
-            });
-            return;
-        }
-        JobMonitorTelemetry.CommandsRejected.Add(1, new("command", nameof(CreateJob)), new("reason", RejectionCodes.JobExists));
-        await context.Publish(new JobCommandRejected
-        {
-            JobId = job.CorrelationId,
-            CommandId = context.Message.CommandId,
-            Command = nameof(CreateJob),
-            ReasonCode = RejectionCodes.JobExists,
-            Message = $"job {job.CorrelationId} already exists as {job.Key}; a new job needs a new jobId.",
-            Field = "jobId",
-            RequestedBy = context.Message.RequestedBy,
-        });
-    }
-
     /// <summary>
     /// A worker holds the lease on the current step run (the claim itself is in step_runs): the job is Running. Once
     /// per step run, whether the start message or a result tells it first; the step started when the worker says.
@@ -105,8 +24,8 @@ public sealed partial class DeploymentJobStateMachine
         job.StartedAt ??= now;
         var record = CurrentStepRecord(job);
         record.StartedAt = now;
-        record.Outcome = "running";
-        Log(job, "info", $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
+        record.Outcome = OpOutcomes.Running;
+        Log(job, LogLevels.Info, $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
         if (job.Step == JobStep.Run)
             JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
 
@@ -144,15 +63,15 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);
         record.EndedAt = now;
-        record.Outcome = message.TrappedOp is not null ? "trapped"
-            : !message.Succeeded ? "error"
-            : record.Ops.Any(o => o.Outcome == "warning") ? "warning" : "success";
+        record.Outcome = message.TrappedOp is not null ? OpOutcomes.Trapped
+            : !message.Succeeded ? OpOutcomes.Error
+            : record.Ops.Any(o => o.Outcome == OpOutcomes.Warning) ? OpOutcomes.Warning : OpOutcomes.Success;
         if (!message.Succeeded && message.TrappedOp is null)
         {
             job.Failed = true;
             job.LastError = message.Error;
         }
-        Log(job, message.Succeeded ? "info" : "error",
+        Log(job, message.Succeeded ? LogLevels.Info : LogLevels.Error,
             $"step {job.Step.Wire()} ended: {record.Outcome}" + (message.Error is null ? "" : $" ({message.Error})"));
 
         await context.Publish(new JobStepFinished
@@ -193,7 +112,7 @@ public sealed partial class DeploymentJobStateMachine
                 await StartStepAsync(context, next);
                 break;
             case JobStep.Pre when !job.Failed && ApprovalOwed(job):
-                Log(job, "info", "waiting for approval");
+                Log(job, LogLevels.Info, "waiting for approval");
                 await MoveToAsync(context, WaitingForApproval);
                 await ArmMaxStartAsync(context);
                 break;
@@ -229,32 +148,6 @@ public sealed partial class DeploymentJobStateMachine
 
     static bool IsRollback(JobStep step) => step is JobStep.RollbackPre or JobStep.RollbackRun;
 
-    /// <summary>RUN starts at scheduledAt, never before, and not after maxStartAt.</summary>
-    async Task OpenRunGateAsync(BehaviorContext<DeploymentJobState> context)
-    {
-        var job = context.Saga;
-        var now = _clock.GetUtcNow();
-        if (job.ScheduledAt > job.MaxStartAt || now > job.MaxStartAt)
-        {
-            await ExpireAsync(context, now);
-            return;
-        }
-        if (now >= job.ScheduledAt)
-        {
-            await StartStepAsync(context, JobStep.Run);
-            return;
-        }
-
-        job.Step = JobStep.Run;
-        job.StepRunId = null;
-        job.ClaimedBy = null;
-        job.EndedAt = null;
-        Log(job, "info", $"RUN waits for its scheduled date {job.ScheduledAt:O}");
-        await MoveToAsync(context, Ready);
-        await ArmMaxStartAsync(context);
-        await ArmRunGateAsync(context);
-    }
-
     async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step, int firstOp = 0)
     {
         var job = context.Saga;
@@ -263,7 +156,7 @@ public sealed partial class DeploymentJobStateMachine
         if (firstOp >= ops.Count)
         {
             // Nothing (left) to run: the step is recorded as skipped and the job moves on at once.
-            job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = "skipped" });
+            job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = OpOutcomes.Skipped });
             await StepEndedAsync(context, step);
             return;
         }
@@ -307,32 +200,6 @@ public sealed partial class DeploymentJobStateMachine
         });
     }
 
-    async Task EndAsync(BehaviorContext<DeploymentJobState> context)
-    {
-        var job = context.Saga;
-        job.Step = JobStep.End;
-        job.StepRunId = null;
-        job.ClaimedBy = null;
-        job.EndedAt = _clock.GetUtcNow();
-        job.Progress = 1;
-        Log(job, job.Failed ? "error" : "info", job.Failed ? $"job ended in Error: {job.LastError}" : "job finished");
-        await MoveToAsync(context, job.Failed ? Error : Finished);
-        await DisarmTriggersAsync(context);
-    }
-
-    async Task ExpireAsync(BehaviorContext<DeploymentJobState> context, DateTimeOffset now)
-    {
-        var job = context.Saga;
-        job.StepRunId = null;
-        job.ClaimedBy = null;
-        job.EndedAt = now;
-        Log(job, "warn", job.ScheduledAt > job.MaxStartAt
-            ? $"expired: scheduled date {job.ScheduledAt:O} is after the max start date {job.MaxStartAt:O}"
-            : $"expired: RUN had not started by the max start date {job.MaxStartAt:O}");
-        await MoveToAsync(context, Expired);
-        await DisarmTriggersAsync(context);
-    }
-
     static async Task RecordOpsAsync<T>(BehaviorContext<DeploymentJobState, T> context, IReadOnlyList<OpResult> results)
         where T : class
     {
@@ -364,56 +231,30 @@ public sealed partial class DeploymentJobStateMachine
         job.Progress = JobProgress.Of(job);
     }
 
-    async Task MoveToAsync(BehaviorContext<DeploymentJobState> context, State target)
-    {
-        var job = context.Saga;
-        var from = job.CurrentState;
-        JobTracing.TagCurrent(job);
-        job.UpdatedAt = _clock.GetUtcNow();
-        if (from != target.Name)
-            await context.TransitionToState(target);
-        await context.Publish(new JobStatusChanged
-        {
-            JobId = job.CorrelationId,
-            Key = job.Key,
-            FromStatus = JobStatus.Display(from),
-            Status = JobStatus.Display(target.Name),
-            Step = job.Step.Wire(),
-            Exec = job.Exec,
-            Version = job.Version + 1,
-            At = job.UpdatedAt,
-        });
-    }
-
-    static bool WaitingAtRunGate(DeploymentJobState job) => job.Step == JobStep.Run && job.StepRunId is null;
-
     static StepRecord CurrentStepRecord(DeploymentJobState job) =>
         job.Steps.Last(s => s.StepRunId == job.StepRunId);
 
     static string RunLateness(DeploymentJobState job, DateTimeOffset now) =>
         job.Step == JobStep.Run ? $"; {(now - job.ScheduledAt).TotalMilliseconds:F0} ms after its scheduled date" : "";
 
-    /// <summary>The saga keeps the latest ids for a quick answer; jobmonitor.command_ids keeps them all for the retention.</summary>
-    void Remember(DeploymentJobState job, Guid commandId, string command)
+    /// <summary>The lease of the running step expired (its worker died) or was released (drain time-out): Abend, and POST does not run.</summary>
+    void RecordAbend(BehaviorContext<DeploymentJobState, StepRunAbandoned> context)
     {
-        job.PendingCommands.Add(new AppliedCommand(commandId, job.CorrelationId, command, _clock.GetUtcNow()));
-        job.SeenCommands.Add(commandId);
-        if (job.SeenCommands.Count > _options.RememberedCommands)
-            job.SeenCommands.RemoveAt(0);
-    }
-
-    void Log(DeploymentJobState job, string level, string text)
-    {
-        JobTracing.TagCurrent(job);
-        job.PendingLog.Add(new JobLogEntry
-        {
-            JobId = job.CorrelationId,
-            Exec = job.Exec,
-            Step = job.Step.Wire(),
-            Level = level,
-            Text = text,
-            At = _clock.GetUtcNow(),
-            TraceId = JobTracing.TraceIdOf(job.TraceParent),
-        });
+        var job = context.Saga;
+        var message = context.Message;
+        var now = _clock.GetUtcNow();
+        var record = CurrentStepRecord(job);
+        record.EndedAt = now;
+        record.Outcome = OpOutcomes.Error;
+        foreach (var op in record.Ops.Where(o => o.EndedAt is null && o.StartedAt is null))
+            op.Outcome = OpOutcomes.Skipped;
+        job.StepRunId = null;
+        job.ClaimedBy = null;
+        job.EndedAt = now;
+        job.LastError = message.Released
+            ? $"worker {message.Worker} shut down before the step ended and released it"
+            : $"worker {message.Worker} stopped heartbeating at {message.LastHeartbeatAt:O}";
+        Log(job, LogLevels.Error, $"abend: {job.LastError}");
+        JobMonitorTelemetry.Abends.Add(1, new KeyValuePair<string, object?>(JobTags.Step, job.Step.Wire()));
     }
 }

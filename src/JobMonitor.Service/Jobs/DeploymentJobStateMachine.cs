@@ -10,9 +10,9 @@ using Microsoft.Extensions.Options;
 namespace JobMonitor.Service.Jobs;
 
 /// <summary>
-/// Owns a deployment job from INIT to END. Declares what the job listens to in which status; the step, command and
-/// trigger logic lives in the partial files beside this one. Which command is allowed when is
-/// <see cref="JobCommandRules" />.
+/// Owns a deployment job from INIT to END. The constructor declares which message is handled in which status and the
+/// plain transitions; moves that depend on the pipeline (the next step, rollback, traps, the RUN gate) are made by the
+/// step logic in the partial files beside this one. docs/states.md draws the declared graph.
 /// </summary>
 public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<DeploymentJobState>
 {
@@ -30,51 +30,122 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
 
         InstanceState(x => x.CurrentState);
 
-        Event(() => Opened, e => e.CorrelateById(m => m.Message.JobId));
-        InternalEvent(() => StepStarted, m => m.Message.JobId);
-        InternalEvent(() => OpProgressed, m => m.Message.JobId);
-        InternalEvent(() => StepRunEnded, m => m.Message.JobId);
-        InternalEvent(() => StepRunLost, m => m.Message.JobId);
-        InternalEvent(() => TriggerFired, m => m.Message.JobId);
-        InternalEvent(() => RecoveryRequested, m => m.Message.JobId);
-        CommandEvent(() => ApproveRequested);
-        CommandEvent(() => RejectRequested);
-        CommandEvent(() => RescheduleRequested);
-        CommandEvent(() => RerunRequested);
-        CommandEvent(() => CancelRequested);
-        CommandEvent(() => DeleteRequested);
-        CommandEvent(() => TrapResponded);
-        CommandEvent(() => TrapPauseRequested);
-        CommandEvent(() => TrapResumeRequested);
+        Event(() => OpenJob, e => e.CorrelateById(m => m.Message.JobId));
+        InternalEvent(() => StepRunStarted, m => m.Message.JobId);
+        InternalEvent(() => StepRunProgressed, m => m.Message.JobId);
+        InternalEvent(() => StepRunFinished, m => m.Message.JobId);
+        InternalEvent(() => StepRunAbandoned, m => m.Message.JobId);
+        InternalEvent(() => JobTriggerFired, m => m.Message.JobId);
+        InternalEvent(() => RecoverJob, m => m.Message.JobId);
+        CommandEvent(() => ApproveJob);
+        CommandEvent(() => RejectJob);
+        CommandEvent(() => RescheduleJob);
+        CommandEvent(() => RerunJob);
+        CommandEvent(() => CancelJob);
+        CommandEvent(() => DeleteJob);
+        CommandEvent(() => RespondToTrap);
+        CommandEvent(() => PauseTrap);
+        CommandEvent(() => ResumeTrap);
+
+        // Every change of status is announced once, whether declared here or made by the step logic.
+        BeforeEnterAny(entering => entering.If(c => c.Message != Initial && c.Message != Final,
+            announce => announce.ThenAsync(c => AnnounceAsync(c, c.Message))));
 
         // Internal events that arrive after the job moved on (a late step result, a stale trigger) change nothing.
         OnUnhandledEvent(x => x.Ignore());
 
         Initially(
-            When(Opened).ThenAsync(OpenAsync));
+            When(OpenJob).ThenAsync(OpenAsync));
 
         During(Ready, Rollback,
-            When(StepStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker, c.Message.StartedAt)));
+            When(StepRunStarted).ThenAsync(c => StartedAsync(c, c.Message.StepRunId, c.Message.Worker, c.Message.StartedAt)));
 
         // Ready too: a result implies its step's start, whose own message may have been lost.
         During(Ready, Running, Rollback,
-            When(OpProgressed).ThenAsync(RecordProgressAsync),
-            When(StepRunEnded).ThenAsync(c => FinishStepAsync(c, c.Message)),
-            When(StepRunLost).ThenAsync(AbandonAsync));
+            When(StepRunProgressed).ThenAsync(RecordProgressAsync),
+            When(StepRunFinished).ThenAsync(c => FinishStepAsync(c, c.Message)),
+            When(StepRunAbandoned, c => c.Saga.StepRunId == c.Message.StepRunId)
+                .Then(RecordAbend)
+                .TransitionTo(Abend)
+                .ThenAsync(DisarmTriggersAsync));
 
         DuringAny(
-            When(Opened).ThenAsync(AcknowledgeRepeatedOpenAsync),
-            When(TriggerFired).ThenAsync(OnTriggerAsync),
-            When(RecoveryRequested).ThenAsync(RecoverAsync),
-            When(ApproveRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Approve, ApproveAsync)),
-            When(RejectRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reject, RejectJobAsync)),
-            When(RescheduleRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Reschedule, RescheduleAsync)),
-            When(RerunRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Rerun, RerunAsync)),
-            When(CancelRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Cancel, CancelAsync)),
-            When(DeleteRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.Delete, DeleteAsync)),
-            When(TrapResponded).ThenAsync(c => HandleAsync(c, JobCommandRules.RespondToTrap, RespondToTrapAsync)),
-            When(TrapPauseRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.PauseTrap, PauseTrapAsync)),
-            When(TrapResumeRequested).ThenAsync(c => HandleAsync(c, JobCommandRules.ResumeTrap, ResumeTrapAsync)));
+            When(OpenJob).ThenAsync(AcknowledgeRepeatedOpenAsync),
+            When(RecoverJob).ThenAsync(RecoverAsync));
+
+        // Stored instants. A trigger armed before the job moved on finds no handler here, or a stale token, and is ignored.
+        During(Ready,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.RunGate) && WaitingAtRunGate(c.Saga))
+                .ThenAsync(OpenRunGateAsync));
+
+        During(Ready, WaitingForApproval,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.MaxStart) && WaitingToStart(c.Saga))
+                .IfElse(BeforeMaxStart,
+                    early => early.ThenAsync(ArmMaxStartAsync),
+                    due => due
+                        .ThenAsync(c => StopStepRunAsync(c, "the job expired"))
+                        .Then(c => RecordExpiry(c.Saga, _clock.GetUtcNow()))
+                        .TransitionTo(Expired)
+                        .ThenAsync(DisarmTriggersAsync)));
+
+        During(Trapped,
+            When(JobTriggerFired, c => Due(c, JobTriggerKind.TrapTimeout) && c.Saga.Trap is not null)
+                .ThenAsync(TimeOutTrapAsync));
+
+        // Operator commands, in the statuses that accept them (SPEC §4; JobCommandRules is the same table for the API).
+        During(WaitingForApproval,
+            Command(ApproveJob, JobCommandRules.Approve, accepted => accepted
+                .ThenAsync(ApproveAsync)),
+            Command(RejectJob, JobCommandRules.Reject, accepted => accepted
+                .Then(RecordRejection)
+                .TransitionTo(Rejected)
+                .ThenAsync(DisarmTriggersAsync)));
+
+        During(Ready, WaitingForApproval, Expired,
+            Command(RescheduleJob, JobCommandRules.Reschedule, accepted => accepted
+                .ThenAsync(RescheduleAsync), CheckReschedule));
+
+        During(new[] { Ready, Running, WaitingForApproval, Trapped, TrapPaused },
+            Command(CancelJob, JobCommandRules.Cancel, accepted => accepted
+                .ThenAsync(CancelAsync)
+                .TransitionTo(Canceled)
+                .ThenAsync(DisarmTriggersAsync)));
+
+        During(AllStatesBut(Running, Rollback, Trapped, TrapPaused),
+            Command(RerunJob, JobCommandRules.Rerun, accepted => accepted
+                .ThenAsync(RerunAsync), CheckRerun));
+
+        // Final: the repository removes the row and purges the log; the audit entry stays.
+        During(AllStatesBut(Running, Rollback),
+            Command(DeleteJob, JobCommandRules.Delete, accepted => accepted
+                .ThenAsync(DeleteAsync)
+                .Finalize()));
+
+        During(Trapped, TrapPaused,
+            Command(RespondToTrap, JobCommandRules.RespondToTrap, accepted => accepted
+                .ThenAsync(RespondToTrapAsync), CheckTrapResponse));
+
+        During(Trapped,
+            Command(PauseTrap, JobCommandRules.PauseTrap, accepted => accepted
+                .Then(PauseTrapTimeout)
+                .TransitionTo(TrapPaused)
+                .ThenAsync(DisarmTrapTimeoutAsync)));
+
+        During(TrapPaused,
+            Command(ResumeTrap, JobCommandRules.ResumeTrap, accepted => accepted
+                .ThenAsync(ResumeTrapTimeoutAsync)
+                .TransitionTo(Trapped)));
+
+        // Last, as it reads the declarations above: in every other status a command is answered with a refusal.
+        RefuseWhereUndeclared(ApproveJob, JobCommandRules.Approve);
+        RefuseWhereUndeclared(RejectJob, JobCommandRules.Reject);
+        RefuseWhereUndeclared(RescheduleJob, JobCommandRules.Reschedule);
+        RefuseWhereUndeclared(CancelJob, JobCommandRules.Cancel);
+        RefuseWhereUndeclared(RerunJob, JobCommandRules.Rerun);
+        RefuseWhereUndeclared(DeleteJob, JobCommandRules.Delete);
+        RefuseWhereUndeclared(RespondToTrap, JobCommandRules.RespondToTrap);
+        RefuseWhereUndeclared(PauseTrap, JobCommandRules.PauseTrap);
+        RefuseWhereUndeclared(ResumeTrap, JobCommandRules.ResumeTrap);
 
         // A deleted job leaves the store: the repository removes it once it is final.
         SetCompletedWhenFinalized();
@@ -112,20 +183,20 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
     public State Trapped { get; private set; } = null!;
     public State TrapPaused { get; private set; } = null!;
 
-    public Event<OpenJob> Opened { get; private set; } = null!;
-    public Event<StepRunStarted> StepStarted { get; private set; } = null!;
-    public Event<StepRunProgressed> OpProgressed { get; private set; } = null!;
-    public Event<StepRunFinished> StepRunEnded { get; private set; } = null!;
-    public Event<StepRunAbandoned> StepRunLost { get; private set; } = null!;
-    public Event<JobTriggerFired> TriggerFired { get; private set; } = null!;
-    public Event<RecoverJob> RecoveryRequested { get; private set; } = null!;
-    public Event<ApproveJob> ApproveRequested { get; private set; } = null!;
-    public Event<RejectJob> RejectRequested { get; private set; } = null!;
-    public Event<RescheduleJob> RescheduleRequested { get; private set; } = null!;
-    public Event<RerunJob> RerunRequested { get; private set; } = null!;
-    public Event<CancelJob> CancelRequested { get; private set; } = null!;
-    public Event<DeleteJob> DeleteRequested { get; private set; } = null!;
-    public Event<RespondToTrap> TrapResponded { get; private set; } = null!;
-    public Event<PauseTrap> TrapPauseRequested { get; private set; } = null!;
-    public Event<ResumeTrap> TrapResumeRequested { get; private set; } = null!;
+    public Event<OpenJob> OpenJob { get; private set; } = null!;
+    public Event<StepRunStarted> StepRunStarted { get; private set; } = null!;
+    public Event<StepRunProgressed> StepRunProgressed { get; private set; } = null!;
+    public Event<StepRunFinished> StepRunFinished { get; private set; } = null!;
+    public Event<StepRunAbandoned> StepRunAbandoned { get; private set; } = null!;
+    public Event<JobTriggerFired> JobTriggerFired { get; private set; } = null!;
+    public Event<RecoverJob> RecoverJob { get; private set; } = null!;
+    public Event<ApproveJob> ApproveJob { get; private set; } = null!;
+    public Event<RejectJob> RejectJob { get; private set; } = null!;
+    public Event<RescheduleJob> RescheduleJob { get; private set; } = null!;
+    public Event<RerunJob> RerunJob { get; private set; } = null!;
+    public Event<CancelJob> CancelJob { get; private set; } = null!;
+    public Event<DeleteJob> DeleteJob { get; private set; } = null!;
+    public Event<RespondToTrap> RespondToTrap { get; private set; } = null!;
+    public Event<PauseTrap> PauseTrap { get; private set; } = null!;
+    public Event<ResumeTrap> ResumeTrap { get; private set; } = null!;
 }

@@ -36,7 +36,7 @@ public sealed class JobCommandSender(
         if (body.ExpectedVersion is { } expected && expected != job.Version)
             return Problems.Conflict(RejectionCodes.StaleVersion, $"The job is at version {job.Version}, not {expected}.",
                 new Dictionary<string, object?> { ["version"] = job.Version });
-        if (!JobCommandRules.Allows(action, job))
+        if (!JobCommandRules.Allows(action, job.CurrentState, job.Step))
         {
             var status = JobStatus.Display(job.CurrentState);
             return Problems.Conflict(RejectionCodes.NotAllowedInStatus,
@@ -45,7 +45,7 @@ public sealed class JobCommandSender(
                 {
                     ["status"] = status,
                     ["step"] = job.Step.Wire(),
-                    ["allowedActions"] = JobCommandRules.AllowedFor(job),
+                    ["allowedActions"] = JobCommandRules.AllowedFor(job.CurrentState, job.Step),
                 });
         }
         var stamped = command with { JobId = job.CorrelationId, Comment = body.Comment, ExpectedVersion = body.ExpectedVersion };

@@ -15,10 +15,8 @@ public sealed record JobListItem(
 {
     public static JobListItem From(JobSummary job, Caller caller)
     {
-        // The status table reads only the state and the step.
-        var state = new DeploymentJobState { CurrentState = job.Status, Step = job.Step };
-        var allowed = JobCommandRules.All
-            .Where(command => JobCommandRules.Allows(command, state) && caller.MayAct(command, job.Project, job.Environment, job.Approvers))
+        var allowed = JobCommandRules.AllowedFor(job.Status, job.Step)
+            .Where(command => caller.MayAct(command, job.Project, job.Environment, job.Approvers))
             .ToList();
         return new(job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), JobStatus.Display(job.Status),
             job.Step.Wire(), job.Progress, job.Natures, job.Owner, job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt,

@@ -1,0 +1,61 @@
+using JobMonitor.Contracts;
+using JobMonitor.Service.Telemetry;
+using MassTransit;
+
+namespace JobMonitor.Service.Jobs;
+
+/// <summary>What every move leaves behind: the status announcement, the remembered command ids, the job log.</summary>
+public sealed partial class DeploymentJobStateMachine
+{
+    /// <summary>A move made by the step logic; staying in the same status still announces the new step.</summary>
+    async Task MoveToAsync(BehaviorContext<DeploymentJobState> context, State target)
+    {
+        if (context.Saga.CurrentState == target.Name)
+            await AnnounceAsync(context, target);
+        else
+            await context.TransitionToState(target);
+    }
+
+    /// <summary>Runs before the job enters <paramref name="target" /> (declared or not), and on a move within a status.</summary>
+    async Task AnnounceAsync(BehaviorContext<DeploymentJobState> context, State target)
+    {
+        var job = context.Saga;
+        JobTracing.TagCurrent(job);
+        job.UpdatedAt = _clock.GetUtcNow();
+        await context.Publish(new JobStatusChanged
+        {
+            JobId = job.CorrelationId,
+            Key = job.Key,
+            FromStatus = JobStatus.Display(job.CurrentState),
+            Status = JobStatus.Display(target.Name),
+            Step = job.Step.Wire(),
+            Exec = job.Exec,
+            Version = job.Version + 1,
+            At = job.UpdatedAt,
+        });
+    }
+
+    /// <summary>The saga keeps the latest ids for a quick answer; jobmonitor.command_ids keeps them all for the retention.</summary>
+    void Remember(DeploymentJobState job, Guid commandId, string command)
+    {
+        job.PendingCommands.Add(new AppliedCommand(commandId, job.CorrelationId, command, _clock.GetUtcNow()));
+        job.SeenCommands.Add(commandId);
+        if (job.SeenCommands.Count > _options.RememberedCommands)
+            job.SeenCommands.RemoveAt(0);
+    }
+
+    void Log(DeploymentJobState job, string level, string text)
+    {
+        JobTracing.TagCurrent(job);
+        job.PendingLog.Add(new JobLogEntry
+        {
+            JobId = job.CorrelationId,
+            Exec = job.Exec,
+            Step = job.Step.Wire(),
+            Level = level,
+            Text = text,
+            At = _clock.GetUtcNow(),
+            TraceId = JobTracing.TraceIdOf(job.TraceParent),
+        });
+    }
+}

@@ -1,0 +1,41 @@
+using JobMonitor.Service.Jobs;
+
+namespace JobMonitor.Specs.Jobs;
+
+/// <summary>
+/// The API's table (<see cref="JobCommandRules" />) allows a command exactly where the saga accepts it: the saga declares
+/// its commands per status (it reads the table only for the step of a reschedule in Ready), so the two are held
+/// together here.
+/// </summary>
+public sealed class JobCommandRulesSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
+{
+    /// <summary>The matrix's command names (<see cref="JobStages.Command" />) → the rule each one is checked by.</summary>
+    static readonly Dictionary<string, string> Rules = new()
+    {
+        ["rerun POST"] = JobCommandRules.Rerun,
+        ["cancel"] = JobCommandRules.Cancel,
+        ["approve"] = JobCommandRules.Approve,
+        ["reject"] = JobCommandRules.Reject,
+        ["reschedule"] = JobCommandRules.Reschedule,
+        ["delete"] = JobCommandRules.Delete,
+        ["trap skip"] = JobCommandRules.RespondToTrap,
+        ["pause trap"] = JobCommandRules.PauseTrap,
+        ["resume trap"] = JobCommandRules.ResumeTrap,
+    };
+
+    readonly JobHarness _jobs = fixture.Jobs;
+
+    [Theory]
+    [MemberData(nameof(TransitionMatrixSpecs.Cases), MemberType = typeof(TransitionMatrixSpecs))]
+    public async Task The_rules_allow_a_command_where_the_saga_accepts_it(string status, string command)
+    {
+        var jobId = await _jobs.BringToAsync(status);
+        var job = _jobs.Instance(jobId)!;
+        var allowed = JobCommandRules.Allows(Rules[command], job.CurrentState, job.Step);
+
+        var (accepted, rejection) = await _jobs.SendAsync(JobStages.Command(command, jobId));
+
+        Assert.True(allowed == accepted,
+            $"{command} in {status} (step {job.Step.Wire()}): the rules say {allowed}, the saga {(accepted ? "accepted it" : $"refused it ({rejection?.ReasonCode})")}");
+    }
+}
