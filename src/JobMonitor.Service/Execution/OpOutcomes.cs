@@ -1,18 +1,55 @@
+using System.Text.Json.Serialization;
+
 namespace JobMonitor.Service.Execution;
 
-/// <summary>How an op ended, as <see cref="OpResult.Outcome"/> and the ledger store it.</summary>
-public static class OpOutcomes
+/// <summary>
+/// How an op or a step stands or ended. The job document (its JSON enum converter) and the wire
+/// (<see cref="OpResult.Outcome"/>, the ledger, events, the read API) carry the lower-case name.
+/// </summary>
+public enum OpOutcome
 {
-    public const string Success = "success";
-    public const string Warning = "warning";
-    public const string Error = "error";
-
-    /// <summary>Failed with onError trap: the step stops there and the job waits for a person (retry, skip, abort).</summary>
-    public const string Trapped = "trapped";
-
-    /// <summary>Never ran: its step was skipped (nothing left to run) or ended before reaching it.</summary>
-    public const string Skipped = "skipped";
+    /// <summary>Not started yet.</summary>
+    [JsonStringEnumMemberName("pending")] Pending,
 
     /// <summary>A step record whose worker has started it and not yet reported its end.</summary>
-    public const string Running = "running";
+    [JsonStringEnumMemberName("running")] Running,
+
+    [JsonStringEnumMemberName("success")] Success,
+
+    /// <summary>Failed with onError ignore.</summary>
+    [JsonStringEnumMemberName("warning")] Warning,
+
+    [JsonStringEnumMemberName("error")] Error,
+
+    /// <summary>Failed with onError trap: the step stops there and the job waits for a person (retry, skip, abort).</summary>
+    [JsonStringEnumMemberName("trapped")] Trapped,
+
+    /// <summary>Never ran: its step was skipped (nothing left to run) or ended before reaching it.</summary>
+    [JsonStringEnumMemberName("skipped")] Skipped,
+
+    /// <summary>In telemetry only: a step run that stopped without a result (its lease was lost or released).</summary>
+    [JsonStringEnumMemberName("lost")] Lost,
+}
+
+public static class OpOutcomes
+{
+    /// <summary>The name the wire, the ledger and the read API use.</summary>
+    public static string Wire(this OpOutcome outcome) => outcome switch
+    {
+        OpOutcome.Pending => "pending",
+        OpOutcome.Running => "running",
+        OpOutcome.Success => "success",
+        OpOutcome.Warning => "warning",
+        OpOutcome.Error => "error",
+        OpOutcome.Trapped => "trapped",
+        OpOutcome.Skipped => "skipped",
+        OpOutcome.Lost => "lost",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+
+    static readonly Dictionary<string, OpOutcome> ByWire = Enum.GetValues<OpOutcome>().ToDictionary(o => o.Wire());
+
+    /// <summary>An outcome as a worker reported it (<see cref="OpResult.Outcome"/>).</summary>
+    public static OpOutcome Parse(string wire) =>
+        ByWire.TryGetValue(wire, out var outcome) ? outcome : throw new FormatException($"'{wire}' is not an op outcome");
 }

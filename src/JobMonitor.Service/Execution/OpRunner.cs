@@ -40,16 +40,16 @@ public sealed class OpRunner(OpKinds kinds, TimeProvider time, ServiceSecrets se
         var outcome = OutcomeOf(error, handle.Token.IsCancellationRequested ? OpErrorPolicy.Fail : op.OnError);
         JobTracing.End(span, outcome, error);
         JobMonitorTelemetry.OpDuration.Record(clock.Elapsed.TotalSeconds,
-            new(JobTags.Step, step.Step.Wire()), new(JobTags.OpKind, JobTracing.KindOf(op)), new(JobTags.Outcome, outcome));
+            new(JobTags.Step, step.Step.Wire()), new(JobTags.OpKind, JobTracing.KindOf(op)), new(JobTags.Outcome, outcome.Wire()));
         switch (outcome)
         {
-            case OpOutcomes.Success:
+            case OpOutcome.Success:
                 opLog.Write(LogLevels.Info, $"op {op.Name} succeeded in {ms} ms");
                 break;
-            case OpOutcomes.Warning:
+            case OpOutcome.Warning:
                 opLog.Write(LogLevels.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
                 break;
-            case OpOutcomes.Trapped:
+            case OpOutcome.Trapped:
                 opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms and is trapped, waiting for retry, skip or abort: {error}");
                 break;
             default:
@@ -61,20 +61,20 @@ public sealed class OpRunner(OpKinds kinds, TimeProvider time, ServiceSecrets se
         {
             Index = index,
             Name = op.Name,
-            Outcome = outcome,
+            Outcome = outcome.Wire(),
             StartedAt = startedAt,
             EndedAt = time.GetUtcNow(),
             Error = error,
         };
     }
 
-    public static string OutcomeOf(string? error, OpErrorPolicy onError) => error is null
-        ? OpOutcomes.Success
+    public static OpOutcome OutcomeOf(string? error, OpErrorPolicy onError) => error is null
+        ? OpOutcome.Success
         : onError switch
         {
-            OpErrorPolicy.Ignore => OpOutcomes.Warning,
-            OpErrorPolicy.Trap => OpOutcomes.Trapped,
-            _ => OpOutcomes.Error,
+            OpErrorPolicy.Ignore => OpOutcome.Warning,
+            OpErrorPolicy.Trap => OpOutcome.Trapped,
+            _ => OpOutcome.Error,
         };
 
     /// <summary>Null when the op succeeded, else why it did not.</summary>

@@ -82,10 +82,10 @@ public sealed class StepRunExecutor(
             }
             : null;
         await DurablyAsync(ct => ledger.FinishStepAsync(step.StepRunId, end.LastOp, result, ct), "finishing the step run", step, giveUp);
-        var outcome = result is null ? "lost" : StepOutcomeOf(end);
+        var outcome = result is null ? OpOutcome.Lost : StepOutcomeOf(end);
         JobTracing.End(span, outcome, end.Error);
         JobMonitorTelemetry.StepDuration.Record(clock.Elapsed.TotalSeconds,
-            new(JobTags.Step, step.Step.Wire()), new(JobTags.Outcome, outcome));
+            new(JobTags.Step, step.Step.Wire()), new(JobTags.Outcome, outcome.Wire()));
 
         await started;
         if (result is null)
@@ -122,9 +122,10 @@ public sealed class StepRunExecutor(
             results.Add(result);
 
             // The step's last op is recorded with the step's result, in one transaction.
-            if (result.Outcome == OpOutcomes.Error)
+            var outcome = OpOutcomes.Parse(result.Outcome);
+            if (outcome == OpOutcome.Error)
                 return new StepEnd(true, results, $"op {op.Name} failed: {result.Error}", LastOp: result);
-            if (result.Outcome == OpOutcomes.Trapped)
+            if (outcome == OpOutcome.Trapped)
                 return new StepEnd(true, results, $"op {op.Name} trapped: {result.Error}", index, result);
             if (index == step.Ops.Count - 1)
                 return new StepEnd(true, results, null, LastOp: result);
@@ -206,11 +207,11 @@ public sealed class StepRunExecutor(
         }
     }
 
-    static string StepOutcomeOf(StepEnd end) =>
-        end.TrappedOp is not null ? OpOutcomes.Trapped
-        : end.Error is not null ? OpOutcomes.Error
-        : end.Ops.Any(o => o.Outcome == OpOutcomes.Warning) ? OpOutcomes.Warning
-        : OpOutcomes.Success;
+    static OpOutcome StepOutcomeOf(StepEnd end) =>
+        end.TrappedOp is not null ? OpOutcome.Trapped
+        : end.Error is not null ? OpOutcome.Error
+        : end.Ops.Any(o => OpOutcomes.Parse(o.Outcome) == OpOutcome.Warning) ? OpOutcome.Warning
+        : OpOutcome.Success;
 
     /// <summary>
     /// Report false: the step run stopped being current, someone else decides about it. LastOp: the op whose ledger

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using JobMonitor.Service.Execution;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -144,8 +145,8 @@ public sealed class StepRecord
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
 
-    /// <summary>pending, running, success, warning, error, skipped.</summary>
-    public string Outcome { get; set; } = "pending";
+    /// <summary>Pending, Running, then how the step ended (Success, Warning, Error, Trapped) or Skipped.</summary>
+    public OpOutcome Outcome { get; set; } = OpOutcome.Pending;
 
     public List<OpRecord> Ops { get; set; } = [];
 }
@@ -156,8 +157,8 @@ public sealed class OpRecord
     public string Name { get; set; } = "";
     public string Kind { get; set; } = "";
 
-    /// <summary>pending, success, warning, error, skipped.</summary>
-    public string Outcome { get; set; } = "pending";
+    /// <summary>Pending, then how the op ended (Success, Warning, Error, Trapped) or Skipped.</summary>
+    public OpOutcome Outcome { get; set; } = OpOutcome.Pending;
 
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }

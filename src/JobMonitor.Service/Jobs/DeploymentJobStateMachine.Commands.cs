@@ -267,7 +267,7 @@ public sealed partial class DeploymentJobStateMachine
             return;
         var record = job.Steps.LastOrDefault(s => s.StepRunId == stepRunId);
         if (record is not null && record.EndedAt is null)
-            record.Outcome = record.StartedAt is null ? OpOutcomes.Skipped : OpOutcomes.Error;
+            record.Outcome = record.StartedAt is null ? OpOutcome.Skipped : OpOutcome.Error;
         job.StepRunId = null;
         job.ClaimedBy = null;
         await context.Publish(new StepRunCanceled { JobId = job.CorrelationId, StepRunId = stepRunId, Reason = reason });

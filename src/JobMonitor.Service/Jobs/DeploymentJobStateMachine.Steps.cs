@@ -24,7 +24,7 @@ public sealed partial class DeploymentJobStateMachine
         job.StartedAt ??= now;
         var record = CurrentStepRecord(job);
         record.StartedAt = now;
-        record.Outcome = OpOutcomes.Running;
+        record.Outcome = OpOutcome.Running;
         Log(job, LogLevels.Info, $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
         if (job.Step == JobStep.Run)
             JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
@@ -63,16 +63,16 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);
         record.EndedAt = now;
-        record.Outcome = message.TrappedOp is not null ? OpOutcomes.Trapped
-            : !message.Succeeded ? OpOutcomes.Error
-            : record.Ops.Any(o => o.Outcome == OpOutcomes.Warning) ? OpOutcomes.Warning : OpOutcomes.Success;
+        record.Outcome = message.TrappedOp is not null ? OpOutcome.Trapped
+            : !message.Succeeded ? OpOutcome.Error
+            : record.Ops.Any(o => o.Outcome == OpOutcome.Warning) ? OpOutcome.Warning : OpOutcome.Success;
         if (!message.Succeeded && message.TrappedOp is null)
         {
             job.Failed = true;
             job.LastError = message.Error;
         }
         Log(job, message.Succeeded ? LogLevels.Info : LogLevels.Error,
-            $"step {job.Step.Wire()} ended: {record.Outcome}" + (message.Error is null ? "" : $" ({message.Error})"));
+            $"step {job.Step.Wire()} ended: {record.Outcome.Wire()}" + (message.Error is null ? "" : $" ({message.Error})"));
 
         await context.Publish(new JobStepFinished
         {
@@ -81,7 +81,7 @@ public sealed partial class DeploymentJobStateMachine
             Step = job.Step.Wire(),
             Exec = job.Exec,
             StepRunId = message.StepRunId,
-            Outcome = record.Outcome,
+            Outcome = record.Outcome.Wire(),
             EndedAt = now,
             Error = message.Error,
         });
@@ -156,7 +156,7 @@ public sealed partial class DeploymentJobStateMachine
         if (firstOp >= ops.Count)
         {
             // Nothing (left) to run: the step is recorded as skipped and the job moves on at once.
-            job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = OpOutcomes.Skipped });
+            job.Steps.Add(new StepRecord { Exec = job.Exec, Step = step, Outcome = OpOutcome.Skipped });
             await StepEndedAsync(context, step);
             return;
         }
@@ -210,7 +210,7 @@ public sealed partial class DeploymentJobStateMachine
             var op = record.Ops.FirstOrDefault(o => o.Index == result.Index);
             if (op is null || op.EndedAt is not null)
                 continue;
-            op.Outcome = result.Outcome;
+            op.Outcome = OpOutcomes.Parse(result.Outcome);
             op.StartedAt = result.StartedAt;
             op.EndedAt = result.EndedAt;
             op.Error = result.Error;
@@ -245,9 +245,9 @@ public sealed partial class DeploymentJobStateMachine
         var now = _clock.GetUtcNow();
         var record = CurrentStepRecord(job);
         record.EndedAt = now;
-        record.Outcome = OpOutcomes.Error;
+        record.Outcome = OpOutcome.Error;
         foreach (var op in record.Ops.Where(o => o.EndedAt is null && o.StartedAt is null))
-            op.Outcome = OpOutcomes.Skipped;
+            op.Outcome = OpOutcome.Skipped;
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = now;

@@ -18,7 +18,7 @@ public static class JobProgress
             return 1;
         var finished = job.Steps
             .Where(s => s.Exec == job.Exec && steps.Contains(s.Step))
-            .SelectMany(s => s.Ops.Where(o => o.EndedAt is not null && o.Outcome != OpOutcomes.Trapped).Select(o => (s.Step, o.Index)))
+            .SelectMany(s => s.Ops.Where(o => o.EndedAt is not null && o.Outcome != OpOutcome.Trapped).Select(o => (s.Step, o.Index)))
             .Distinct()
             .Count();
         return Math.Min(1, (double)finished / planned);

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 
 namespace JobMonitor.Service.Monitor;
@@ -7,7 +8,7 @@ public sealed record StepView(
     double? DurationMs, IReadOnlyList<OpView> Ops)
 {
     public static StepView From(StepRecord step) => new(
-        step.Exec, step.Step.Wire(), step.StepRunId, step.Outcome, step.StartedAt, step.EndedAt,
+        step.Exec, step.Step.Wire(), step.StepRunId, step.Outcome.Wire(), step.StartedAt, step.EndedAt,
         Duration(step.StartedAt, step.EndedAt), step.Ops.Select(OpView.From).ToList());
 
     internal static double? Duration(DateTimeOffset? start, DateTimeOffset? end) =>
@@ -19,5 +20,5 @@ public sealed record OpView(
     double? DurationMs, string? Error)
 {
     public static OpView From(OpRecord op) => new(
-        op.Index, op.Name, op.Kind, op.Outcome, op.StartedAt, op.EndedAt, StepView.Duration(op.StartedAt, op.EndedAt), op.Error);
+        op.Index, op.Name, op.Kind, op.Outcome.Wire(), op.StartedAt, op.EndedAt, StepView.Duration(op.StartedAt, op.EndedAt), op.Error);
 }

@@ -120,15 +120,15 @@ public static class JobTracing
     /// Sets the outcome; an error or a trap marks the span as failed. The failure is recorded as an "exception" event
     /// with the job log's message, secrets masked (a raw exception's message could hold one).
     /// </summary>
-    public static void End(Activity? span, string outcome, string? error)
+    public static void End(Activity? span, OpOutcome outcome, string? error)
     {
         if (span is null)
             return;
-        span.SetTag(JobTags.Outcome, outcome);
-        if (outcome is OpOutcomes.Error or OpOutcomes.Trapped)
+        span.SetTag(JobTags.Outcome, outcome.Wire());
+        if (outcome is OpOutcome.Error or OpOutcome.Trapped)
             span.SetStatus(ActivityStatusCode.Error, error);
         if (error is not null)
-            span.AddEvent(new ActivityEvent("exception", tags: new() { ["exception.message"] = error, [JobTags.Outcome] = outcome }));
+            span.AddEvent(new ActivityEvent("exception", tags: new() { ["exception.message"] = error, [JobTags.Outcome] = outcome.Wire() }));
     }
 
     public static string KindOf(OpDefinition op) => op.Kind.ToString().ToLowerInvariant();

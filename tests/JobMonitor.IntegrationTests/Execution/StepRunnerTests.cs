@@ -37,12 +37,12 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
 
         Assert.True(finished.Succeeded, finished.Error);
         Assert.Equal(["greet", "build", "settle"], finished.Ops.Select(o => o.Name));
-        Assert.All(finished.Ops, o => Assert.Equal(OpOutcomes.Success, o.Outcome));
+        Assert.All(finished.Ops, o => Assert.Equal(OpOutcome.Success.Wire(), o.Outcome));
         Assert.Equal(["greet", "build"], host.Reports.ProgressOf(step.StepRunId).Select(p => p.Op.Name));
 
         var opRuns = await host.OpRunsOfAsync(step.StepRunId);
         Assert.Equal([0, 1, 2], opRuns.Select(r => r.Index));
-        Assert.All(opRuns, r => Assert.True(r.Ended && r.Outcome == OpOutcomes.Success && r.Worker == "test-worker"));
+        Assert.All(opRuns, r => Assert.True(r.Ended && r.Outcome == OpOutcome.Success.Wire() && r.Worker == "test-worker"));
 
         var log = await host.LogOfAsync(jobId);
         Assert.All(log, l => Assert.Equal("PRE", l.Step));
@@ -80,10 +80,10 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
         Assert.False(finished.Succeeded);
         Assert.Contains("script 'fail' exited with code 3", finished.Error, StringComparison.Ordinal);
         var op = Assert.Single(finished.Ops);
-        Assert.Equal(OpOutcomes.Error, op.Outcome);
+        Assert.Equal(OpOutcome.Error.Wire(), op.Outcome);
         Assert.Equal("script 'fail' exited with code 3", op.Error);
         var opRun = Assert.Single(await host.OpRunsOfAsync(step.StepRunId));
-        Assert.Equal(OpOutcomes.Error, opRun.Outcome);
+        Assert.Equal(OpOutcome.Error.Wire(), opRun.Outcome);
         var log = await host.LogOfAsync(jobId);
         Assert.Contains(log, l => l.Op == "deploy" && l.Level == "error" && l.Text.Contains("exited with code 3", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Op == "after");
@@ -98,7 +98,7 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
         var finished = await host.Reports.FinishedAsync(step.StepRunId);
 
         Assert.True(finished.Succeeded, finished.Error);
-        Assert.Equal([OpOutcomes.Warning, OpOutcomes.Success], finished.Ops.Select(o => o.Outcome));
+        Assert.Equal([OpOutcome.Warning.Wire(), OpOutcome.Success.Wire()], finished.Ops.Select(o => o.Outcome));
         Assert.Equal("script 'fail' exited with code 2", finished.Ops[0].Error);
         Assert.Contains(new LogLine("PRE", "after", "info", "still here"), await host.LogOfAsync(jobId));
     }
@@ -183,7 +183,7 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
         Assert.Equal(published.Succeeded, stored.Succeeded);
         Assert.Equal(published.Error, stored.Error);
         Assert.Equal(published.Ops.Select(o => (o.Index, o.Outcome)), stored.Ops.Select(o => (o.Index, o.Outcome)));
-        Assert.Equal([OpOutcomes.Success, OpOutcomes.Error], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => r.Outcome));
+        Assert.Equal([OpOutcome.Success.Wire(), OpOutcome.Error.Wire()], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => r.Outcome));
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
 
         var opRuns = await host.OpRunsOfAsync(step.StepRunId);
         Assert.Equal([0, 1], opRuns.Select(r => r.Index));
-        Assert.Equal((OpOutcomes.Error, "the job moved on"), (opRuns[1].Outcome, opRuns[1].Error));
+        Assert.Equal((OpOutcome.Error.Wire(), "the job moved on"), (opRuns[1].Outcome, opRuns[1].Error));
         Assert.DoesNotContain(await host.LogOfAsync(jobId), l => l.Text == "must not appear");
         Assert.Empty(host.Reports.FinishedOf(step.StepRunId));
         Assert.Null(await host.ScalarAsync<string>("SELECT result::text FROM jobmonitor.step_runs WHERE step_run_id = @id", step.StepRunId));

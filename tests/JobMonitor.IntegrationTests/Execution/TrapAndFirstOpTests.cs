@@ -21,10 +21,10 @@ public sealed class TrapAndFirstOpTests(ExecutionHost host) : IClassFixture<Exec
 
         Assert.False(finished.Succeeded);
         Assert.Equal(1, finished.TrappedOp);
-        Assert.Equal([OpOutcomes.Success, OpOutcomes.Trapped], finished.Ops.Select(o => o.Outcome));
+        Assert.Equal([OpOutcome.Success.Wire(), OpOutcome.Trapped.Wire()], finished.Ops.Select(o => o.Outcome));
         Assert.Contains("op deploy trapped", finished.Error, StringComparison.Ordinal);
         Assert.Equal(["before"], host.Reports.ProgressOf(step.StepRunId).Select(p => p.Op.Name));
-        Assert.Equal([(0, OpOutcomes.Success), (1, OpOutcomes.Trapped)], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => (r.Index, r.Outcome)));
+        Assert.Equal([(0, OpOutcome.Success.Wire()), (1, OpOutcome.Trapped.Wire())], (await host.OpRunsOfAsync(step.StepRunId)).Select(r => (r.Index, r.Outcome)));
         Assert.DoesNotContain(await host.LogOfAsync(jobId), l => l.Op == "after");
     }
 

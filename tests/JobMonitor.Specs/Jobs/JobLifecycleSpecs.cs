@@ -24,7 +24,7 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
 
         Assert.Equal(JobStep.End, job.Step);
         Assert.Equal([JobStep.Pre, JobStep.Run, JobStep.Post], job.Steps.Select(s => s.Step));
-        Assert.All(job.Steps, s => Assert.Equal("success", s.Outcome));
+        Assert.All(job.Steps, s => Assert.Equal(OpOutcome.Success, s.Outcome));
         Assert.Equal(1, job.Progress);
         Assert.Equal("N.PROD-00000001", job.Key);
         Assert.NotNull(job.StartedAt);
@@ -41,7 +41,7 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
 
         var job = await _jobs.WaitForAsync(create.JobId, m => m.Error);
 
-        Assert.Equal(["success", "error", "success"], job.Steps.Select(s => s.Outcome));
+        Assert.Equal([OpOutcome.Success, OpOutcome.Error, OpOutcome.Success], job.Steps.Select(s => s.Outcome));
         Assert.Equal(JobStep.Post, job.Steps[^1].Step);
         Assert.Equal("failing-deploy failed", job.LastError);
     }

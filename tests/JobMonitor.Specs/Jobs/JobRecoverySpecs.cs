@@ -53,7 +53,7 @@ public sealed class JobRecoverySpecs : IAsyncLifetime
 
         Assert.True(await _jobs.Bus.Consumed.Any<RecoverJob>(x => x.Context.Message.Kind == JobRecoveryKind.Result && x.Context.Message.JobId == create.JobId));
         Assert.Equal(2, _jobs.Bus.Consumed.Select<RecoverJob>().Count(x => x.Context.Message.JobId == create.JobId));
-        Assert.Equal("success", job.Steps.Single(s => s.StepRunId == stepRunId).Outcome);
+        Assert.Equal(OpOutcome.Success, job.Steps.Single(s => s.StepRunId == stepRunId).Outcome);
         Assert.Single(job.PendingLog, l => l.Text.StartsWith("recovered: the result of step PRE never arrived", StringComparison.Ordinal));
     }
 
@@ -85,7 +85,7 @@ public sealed class JobRecoverySpecs : IAsyncLifetime
         var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
 
         var pre = job.Steps.Single(s => s.Step == JobStep.Pre);
-        Assert.Equal("success", pre.Outcome);
+        Assert.Equal(OpOutcome.Success, pre.Outcome);
         Assert.NotNull(pre.StartedAt);
         Assert.False(await _jobs.Bus.Published.Any<StepRunStarted>(x => x.Context.Message.StepRunId == pre.StepRunId));
         Assert.True(await _jobs.Bus.Published.Any<JobMonitor.Contracts.JobStepStarted>(x => x.Context.Message.StepRunId == pre.StepRunId));
