@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using JobMonitor.BrowserTests.Infrastructure;
@@ -64,7 +65,7 @@ public sealed class ScaleTests(BrowserHost host)
             await log.AppendAsync(Enumerable.Range(from, 5000).Select(i => new JobLogEntry
             {
                 JobId = jobId, Exec = 1, Step = "POST", Op = "chatty", At = DateTimeOffset.UtcNow, Text = $"line {i}",
-                Level = (i % 10) switch { 0 => "error", 3 => "warn", _ => "info" },
+                Level = (i % 10) switch { 0 => JobLogLevel.Error, 3 => JobLogLevel.Warn, _ => JobLogLevel.Info },
             }).ToList(), TestContext.Current.CancellationToken);
         }
         var page = await host.SignedInAsync(TestUsers.Admin);

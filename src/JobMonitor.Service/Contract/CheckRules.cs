@@ -155,7 +155,7 @@ sealed class CheckRules(JobLimits limits) : ISchemaProcessor
     {
         var properties = schema.Properties;
         properties["message"].MaxLength = limits.TextLength;
-        foreach (var level in LogLevels.All.Append<string?>(null))
+        foreach (var level in LogLevels.OpLevels.Append<string?>(null))
             properties["level"].Enumeration.Add(level);
         foreach (var duration in new[] { "duration", "timeout" })
             properties[duration].Pattern = InstantAndDuration.DurationShape;

@@ -16,7 +16,7 @@ public sealed class OpRunner(OpKinds kinds, TimeProvider time, ServiceSecrets se
     {
         var mask = SecretMask.For(op.Params, op.Secret, serviceSecrets);
         var opLog = log.ForOp(op.Name, mask);
-        opLog.Write(LogLevels.Info, $"op {op.Name} started");
+        opLog.Write(JobLogLevel.Info, $"op {op.Name} started");
         var execution = new OpExecution
         {
             JobId = step.JobId,
@@ -44,16 +44,16 @@ public sealed class OpRunner(OpKinds kinds, TimeProvider time, ServiceSecrets se
         switch (outcome)
         {
             case OpOutcome.Success:
-                opLog.Write(LogLevels.Info, $"op {op.Name} succeeded in {ms} ms");
+                opLog.Write(JobLogLevel.Info, $"op {op.Name} succeeded in {ms} ms");
                 break;
             case OpOutcome.Warning:
-                opLog.Write(LogLevels.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
+                opLog.Write(JobLogLevel.Warn, $"op {op.Name} failed in {ms} ms (ignored): {error}");
                 break;
             case OpOutcome.Trapped:
-                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms and is trapped, waiting for retry, skip or abort: {error}");
+                opLog.Write(JobLogLevel.Error, $"op {op.Name} failed in {ms} ms and is trapped, waiting for retry, skip or abort: {error}");
                 break;
             default:
-                opLog.Write(LogLevels.Error, $"op {op.Name} failed in {ms} ms: {error}");
+                opLog.Write(JobLogLevel.Error, $"op {op.Name} failed in {ms} ms: {error}");
                 break;
         }
 

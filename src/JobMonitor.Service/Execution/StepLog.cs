@@ -37,7 +37,7 @@ public sealed class StepLog : IAsyncDisposable
         pump = PumpAsync();
     }
 
-    public void Write(string? op, string level, string text) =>
+    public void Write(string? op, JobLogLevel level, string text) =>
         lines.Writer.TryWrite(new JobLogEntry
         {
             JobId = step.JobId,
@@ -53,13 +53,13 @@ public sealed class StepLog : IAsyncDisposable
     public IOpLog ForOp(string op, SecretMask mask) => new OpLog(this, op, mask);
 
     // Stdout and stderr pumps write at once: the count is shared, and only the line that crosses the cap says so.
-    void WriteOutput(string op, string level, string text)
+    void WriteOutput(string op, JobLogLevel level, string text)
     {
         var used = Interlocked.Add(ref outputUsed, text.Length + 1);
         if (used <= maxOutput)
             Write(op, level, text);
         else if (used - text.Length - 1 <= maxOutput)
-            Write(op, LogLevels.Warn, $"output truncated: the step's ops printed more than {maxOutput} characters; the rest is not logged");
+            Write(op, JobLogLevel.Warn, $"output truncated: the step's ops printed more than {maxOutput} characters; the rest is not logged");
     }
 
     /// <summary>Writes what is left; the step's outcome is published only after its log.</summary>
@@ -114,8 +114,8 @@ public sealed class StepLog : IAsyncDisposable
 
     sealed class OpLog(StepLog log, string op, SecretMask mask) : IOpLog
     {
-        public void Write(string level, string text) => log.Write(op, level, mask.Apply(text));
+        public void Write(JobLogLevel level, string text) => log.Write(op, level, mask.Apply(text));
 
-        public void WriteOutput(string level, string text) => log.WriteOutput(op, level, mask.Apply(text));
+        public void WriteOutput(JobLogLevel level, string text) => log.WriteOutput(op, level, mask.Apply(text));
     }
 }

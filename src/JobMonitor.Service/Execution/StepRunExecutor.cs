@@ -58,7 +58,7 @@ public sealed class StepRunExecutor(
             {
                 span?.AddException(e);
                 logger.LogError(e, "Step run {StepRunId} of job {JobKey} failed in the worker", step.StepRunId, step.JobKey);
-                log.Write(null, LogLevels.Error, $"worker {Worker} failed: {e.Message}");
+                log.Write(null, JobLogLevel.Error, $"worker {Worker} failed: {e.Message}");
                 end = new StepEnd(true, [], $"worker {Worker} failed: {e.Message}");
             }
             finally
@@ -105,7 +105,7 @@ public sealed class StepRunExecutor(
             var op = step.Ops[index];
             if (handle.Token.IsCancellationRequested)
             {
-                log.Write(op.Name, LogLevels.Warn, $"op {op.Name} not run: {handle.Reason}");
+                log.Write(op.Name, JobLogLevel.Warn, $"op {op.Name} not run: {handle.Reason}");
                 return new StepEnd(true, results, $"{handle.Reason} before op {op.Name}");
             }
 
@@ -114,7 +114,7 @@ public sealed class StepRunExecutor(
             if (!await DurablyAsync(ct => leases.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
             {
                 logger.LogWarning("Step run {StepRunId} of job {JobKey} is no longer current; op {Op} not run", step.StepRunId, step.JobKey, op.Name);
-                log.Write(op.Name, LogLevels.Warn, $"op {op.Name} not run: the step run is no longer current");
+                log.Write(op.Name, JobLogLevel.Warn, $"op {op.Name} not run: the step run is no longer current");
                 return new StepEnd(false, results, null);
             }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Ops;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -173,8 +174,7 @@ public sealed record JobLogEntry
     public required string Step { get; init; }
     public string? Op { get; init; }
 
-    /// <summary>debug, info, warn, error, comment.</summary>
-    public required string Level { get; init; }
+    public required JobLogLevel Level { get; init; }
 
     public required string Text { get; init; }
     public required DateTimeOffset At { get; init; }

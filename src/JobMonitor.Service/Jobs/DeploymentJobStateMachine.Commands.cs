@@ -1,4 +1,5 @@
 using JobMonitor.Contracts;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
@@ -134,7 +135,7 @@ public sealed partial class DeploymentJobStateMachine
     static string User(JobCommand command) => string.IsNullOrWhiteSpace(command.RequestedBy) ? "unknown" : command.RequestedBy;
 
     void LogAction(DeploymentJobState job, JobCommand command, string what) =>
-        Log(job, JobLogStore.CommentLevel, $"{what} by {User(command)}" + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
+        Log(job, JobLogLevel.Comment, $"{what} by {User(command)}" + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
 
     async Task ApproveAsync(BehaviorContext<DeploymentJobState, ApproveJob> context)
     {
@@ -230,7 +231,7 @@ public sealed partial class DeploymentJobStateMachine
         }
         if (step != JobStep.Pre)
             job.ApprovedExec = job.Exec;
-        Log(job, JobLogStore.CommentLevel, $"restarted by {User(command)}, execution {job.Exec}, step {step.Wire()}"
+        Log(job, JobLogLevel.Comment, $"restarted by {User(command)}, execution {job.Exec}, step {step.Wire()}"
             + (string.IsNullOrWhiteSpace(command.Comment) ? "" : $": {command.Comment}"));
         job.Progress = JobProgress.Of(job);
         await DisarmTriggersAsync(context);

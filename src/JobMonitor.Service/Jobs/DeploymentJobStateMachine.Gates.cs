@@ -26,7 +26,7 @@ public sealed partial class DeploymentJobStateMachine
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = null;
-        Log(job, LogLevels.Info, $"RUN waits for its scheduled date {job.ScheduledAt:O}");
+        Log(job, JobLogLevel.Info, $"RUN waits for its scheduled date {job.ScheduledAt:O}");
         await MoveToAsync(context, Ready);
         await ArmMaxStartAsync(context);
         await ArmRunGateAsync(context);
@@ -40,7 +40,7 @@ public sealed partial class DeploymentJobStateMachine
         job.ClaimedBy = null;
         job.EndedAt = _clock.GetUtcNow();
         job.Progress = 1;
-        Log(job, job.Failed ? LogLevels.Error : LogLevels.Info, job.Failed ? $"job ended in Error: {job.LastError}" : "job finished");
+        Log(job, job.Failed ? JobLogLevel.Error : JobLogLevel.Info, job.Failed ? $"job ended in Error: {job.LastError}" : "job finished");
         await MoveToAsync(context, job.Failed ? Error : Finished);
         await DisarmTriggersAsync(context);
     }
@@ -57,7 +57,7 @@ public sealed partial class DeploymentJobStateMachine
         job.StepRunId = null;
         job.ClaimedBy = null;
         job.EndedAt = now;
-        Log(job, LogLevels.Warn, job.ScheduledAt > job.MaxStartAt
+        Log(job, JobLogLevel.Warn, job.ScheduledAt > job.MaxStartAt
             ? $"expired: scheduled date {job.ScheduledAt:O} is after the max start date {job.MaxStartAt:O}"
             : $"expired: RUN had not started by the max start date {job.MaxStartAt:O}");
     }

@@ -1,4 +1,5 @@
 using JobMonitor.Contracts;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
 
@@ -44,7 +45,7 @@ public sealed partial class DeploymentJobStateMachine
             job.SeenCommands.RemoveAt(0);
     }
 
-    void Log(DeploymentJobState job, string level, string text)
+    void Log(DeploymentJobState job, JobLogLevel level, string text)
     {
         JobTracing.TagCurrent(job);
         job.PendingLog.Add(new JobLogEntry

@@ -32,7 +32,7 @@ public sealed partial class DeploymentJobStateMachine
         job.Step = JobStep.Init;
         job.TraceParent = message.TraceParent;
         Remember(job, message.CommandId, nameof(CreateJob));
-        Log(job, LogLevels.Info, $"job {job.Key} created by {message.RequestedBy ?? "unknown"}; RUN scheduled at {job.ScheduledAt:O}, max start {job.MaxStartAt:O}");
+        Log(job, JobLogLevel.Info, $"job {job.Key} created by {message.RequestedBy ?? "unknown"}; RUN scheduled at {job.ScheduledAt:O}, max start {job.MaxStartAt:O}");
 
         await context.Publish(new JobCreated
         {

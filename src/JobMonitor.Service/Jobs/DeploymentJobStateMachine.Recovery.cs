@@ -42,7 +42,7 @@ public sealed partial class DeploymentJobStateMachine
 
     void Recovered(DeploymentJobState job, JobRecoveryKind kind, string text)
     {
-        Log(job, LogLevels.Warn, $"recovered: {text}");
+        Log(job, JobLogLevel.Warn, $"recovered: {text}");
         JobMonitorTelemetry.JobsRecovered.Add(1, new KeyValuePair<string, object?>("kind", kind.ToString()));
     }
 }

@@ -25,7 +25,7 @@ public sealed partial class DeploymentJobStateMachine
         var record = CurrentStepRecord(job);
         record.StartedAt = now;
         record.Outcome = OpOutcome.Running;
-        Log(job, LogLevels.Info, $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
+        Log(job, JobLogLevel.Info, $"step {job.Step.Wire()} started on {job.ClaimedBy}" + RunLateness(job, now));
         if (job.Step == JobStep.Run)
             JobMonitorTelemetry.RunLateness.Record((now - job.ScheduledAt).TotalMilliseconds);
 
@@ -71,7 +71,7 @@ public sealed partial class DeploymentJobStateMachine
             job.Failed = true;
             job.LastError = message.Error;
         }
-        Log(job, message.Succeeded ? LogLevels.Info : LogLevels.Error,
+        Log(job, message.Succeeded ? JobLogLevel.Info : JobLogLevel.Error,
             $"step {job.Step.Wire()} ended: {record.Outcome.Wire()}" + (message.Error is null ? "" : $" ({message.Error})"));
 
         await context.Publish(new JobStepFinished
@@ -112,7 +112,7 @@ public sealed partial class DeploymentJobStateMachine
                 await StartStepAsync(context, next);
                 break;
             case JobStep.Pre when !job.Failed && ApprovalOwed(job):
-                Log(job, LogLevels.Info, "waiting for approval");
+                Log(job, JobLogLevel.Info, "waiting for approval");
                 await MoveToAsync(context, WaitingForApproval);
                 await ArmMaxStartAsync(context);
                 break;
@@ -254,7 +254,7 @@ public sealed partial class DeploymentJobStateMachine
         job.LastError = message.Released
             ? $"worker {message.Worker} shut down before the step ended and released it"
             : $"worker {message.Worker} stopped heartbeating at {message.LastHeartbeatAt:O}";
-        Log(job, LogLevels.Error, $"abend: {job.LastError}");
+        Log(job, JobLogLevel.Error, $"abend: {job.LastError}");
         JobMonitorTelemetry.Abends.Add(1, new KeyValuePair<string, object?>(JobTags.Step, job.Step.Wire()));
     }
 }

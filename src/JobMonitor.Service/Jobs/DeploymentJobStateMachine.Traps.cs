@@ -25,7 +25,7 @@ public sealed partial class DeploymentJobStateMachine
         };
         job.StepRunId = null;
         job.ClaimedBy = null;
-        Log(job, LogLevels.Error, $"op {op.Name} trapped: {error}; waiting for retry, skip or abort"
+        Log(job, JobLogLevel.Error, $"op {op.Name} trapped: {error}; waiting for retry, skip or abort"
             + (job.Trap.Deadline is { } deadline ? $" until {deadline:O} (then {op.TrapTimeoutAction.ToString().ToLowerInvariant()})" : ""));
         await MoveToAsync(context, Trapped);
         if (job.Trap.Deadline is not null)

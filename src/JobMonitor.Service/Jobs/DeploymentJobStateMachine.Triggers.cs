@@ -26,7 +26,7 @@ public sealed partial class DeploymentJobStateMachine
     {
         var trap = context.Saga.Trap!;
         var action = trap.TimeoutAction.ToString().ToLowerInvariant();
-        Log(context.Saga, LogLevels.Warn, $"trap on op {trap.OpName} timed out: {action}");
+        Log(context.Saga, JobLogLevel.Warn, $"trap on op {trap.OpName} timed out: {action}");
         await ResolveTrapAsync(context, action);
     }
 

@@ -27,7 +27,6 @@ public static class JobLogApi
     /// <summary>How often a live follow looks for new lines: one indexed query per follower per interval.</summary>
     static readonly TimeSpan FollowInterval = TimeSpan.FromMilliseconds(250);
 
-    static readonly string[] Levels = [.. LogLevels.All, JobLogStore.CommentLevel];
     static readonly string[] Steps = Enum.GetValues<JobStep>().Select(s => s.Wire()).ToArray();
 
     public static void MapJobLogApi(this RouteGroupBuilder jobs)
@@ -76,8 +75,8 @@ public static class JobLogApi
         if (step is not null && stepName is null)
             errors.Add("step", $"step must be one of {string.Join(", ", Steps)}.");
         var levelName = level?.Trim().ToLowerInvariant();
-        if (levelName is not null && !Levels.Contains(levelName))
-            errors.Add("level", $"level must be one of {string.Join(", ", Levels)}.");
+        if (levelName is not null && !LogLevels.All.Contains(levelName))
+            errors.Add("level", $"level must be one of {string.Join(", ", LogLevels.All)}.");
         if (errors.Any)
             return errors.ToProblem();
 

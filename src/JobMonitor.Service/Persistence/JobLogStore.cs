@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using Npgsql;
 using NpgsqlTypes;
@@ -51,12 +52,9 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         LIMIT @limit
         """;
 
-    /// <summary>The level of a person's comment, beside the levels an op writes (<c>LogLevels</c>).</summary>
-    public const string CommentLevel = "comment";
-
-    const string InsertComment = $"""
+    const string InsertComment = """
         INSERT INTO jobmonitor.job_log (job_id, exec, step, op, level, text, at, trace_id, username)
-        VALUES (@job_id, @exec, @step, NULL, '{CommentLevel}', @text, @at, @trace_id, @username)
+        VALUES (@job_id, @exec, @step, NULL, @level, @text, @at, @trace_id, @username)
         RETURNING seq
         """;
 
@@ -111,12 +109,13 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", jobId));
         command.Parameters.Add(new NpgsqlParameter<int>("exec", exec));
         command.Parameters.Add(new NpgsqlParameter<string>("step", step));
+        command.Parameters.Add(new NpgsqlParameter<string>("level", JobLogLevel.Comment.Wire()));
         command.Parameters.Add(new NpgsqlParameter<string>("text", text));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", at.ToUniversalTime()));
         command.Parameters.Add(new NpgsqlParameter("trace_id", NpgsqlDbType.Text) { Value = (object?)traceId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<string>("username", user));
         var seq = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return new JobLogRecord(seq, exec, step, null, CommentLevel, text, at, traceId, user);
+        return new JobLogRecord(seq, exec, step, null, JobLogLevel.Comment.Wire(), text, at, traceId, user);
     }
 
     /// <summary>Also used by the saga repository, inside the transaction that saves the state.</summary>
@@ -129,7 +128,7 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         parameters.Add(Array("exec", NpgsqlDbType.Integer, entries.Select(e => e.Exec)));
         parameters.Add(Array("step", NpgsqlDbType.Text, entries.Select(e => e.Step)));
         parameters.Add(Array("op", NpgsqlDbType.Text, entries.Select(e => e.Op)));
-        parameters.Add(Array("level", NpgsqlDbType.Text, entries.Select(e => e.Level)));
+        parameters.Add(Array("level", NpgsqlDbType.Text, entries.Select(e => e.Level.Wire())));
         parameters.Add(Array("text", NpgsqlDbType.Text, entries.Select(e => Head(e.Text))));
         parameters.Add(Array("at", NpgsqlDbType.TimestampTz, entries.Select(e => e.At.ToUniversalTime())));
         parameters.Add(Array("trace_id", NpgsqlDbType.Text, entries.Select(e => e.TraceId)));

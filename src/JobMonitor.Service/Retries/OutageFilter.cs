@@ -59,7 +59,7 @@ public sealed class OutageFilter(JobReadStore jobs, IJobLogWriter jobLog, TimePr
                 JobId = id,
                 Exec = job.Exec,
                 Step = job.Step.Wire(),
-                Level = LogLevels.Error,
+                Level = JobLogLevel.Error,
                 Text = $"a message for this job could not be processed and was set aside in {context.ReceiveContext.InputAddress.AbsolutePath.Trim('/')}_error: {failure.Message}",
                 At = clock.GetUtcNow(),
             }], CancellationToken.None);

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using Npgsql;
@@ -18,7 +19,7 @@ public sealed class SqlJobLogWriter(NpgsqlDataSource database) : IJobLogWriter
             command.Parameters.Add(new NpgsqlParameter { Value = e.Exec });
             command.Parameters.Add(new NpgsqlParameter { Value = e.Step });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.Op ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = e.Level });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Level.Wire() });
             command.Parameters.Add(new NpgsqlParameter { Value = e.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = e.At });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)e.TraceId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using Xunit;
@@ -18,7 +19,7 @@ public sealed class JobLogStoreTests(MigratedDatabase database) : IClassFixture<
             Exec = 2,
             Step = "Run",
             Op = i % 2 == 0 ? "deploy" : null,
-            Level = "info",
+            Level = JobLogLevel.Info,
             Text = $"line {i}",
             At = at.AddMilliseconds(i),
             TraceId = i == 0 ? "4bf92f3577b34da6a3ce929d0e0e4736" : null,

@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
@@ -143,7 +144,7 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
         var job = JobSagaTransactionTests.NewJob(createdAt: Now - TimeSpan.FromDays(365));
         job.CurrentState = status;
         job.EndedAt = Now - endedAgo;
-        job.PendingLog.Add(new JobLogEntry { JobId = job.CorrelationId, Exec = 1, Step = "Run", Level = "info", Text = "deployed", At = job.CreatedAt });
+        job.PendingLog.Add(new JobLogEntry { JobId = job.CorrelationId, Exec = 1, Step = "Run", Level = JobLogLevel.Info, Text = "deployed", At = job.CreatedAt });
         job.PendingAudit.Add(new AuditEntry
         {
             JobId = job.CorrelationId, JobKey = job.Key, CommandId = Guid.NewGuid(), Action = "approve", User = "ana",

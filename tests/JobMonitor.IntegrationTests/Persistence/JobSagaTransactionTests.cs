@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using MassTransit;
@@ -108,7 +109,7 @@ public sealed class JobSagaTransactionTests(MigratedDatabase database) : IClassF
         JobId = job.CorrelationId,
         Exec = 0,
         Step = "Init",
-        Level = "info",
+        Level = JobLogLevel.Info,
         Text = text,
         At = DateTimeOffset.UtcNow,
     };

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Execution.Ops;
 using System.Collections.Concurrent;
 using JobMonitor.Service.Jobs;
 using MassTransit;
@@ -78,7 +79,7 @@ public sealed class TinyMachine : MassTransitStateMachine<DeploymentJobState>
         JobId = job.CorrelationId,
         Exec = job.Exec,
         Step = job.Step.ToString(),
-        Level = "info",
+        Level = JobLogLevel.Info,
         Text = text,
         At = DateTimeOffset.UtcNow,
     };

@@ -8,9 +8,9 @@ public sealed class PendingDispatchesSpecs
 {
     sealed class RecordingLog : IOpLog
     {
-        public List<(string Level, string Text)> Lines { get; } = [];
-        public void Write(string level, string text) => Lines.Add((level, text));
-        public void WriteOutput(string level, string text) => Lines.Add((level, text));
+        public List<(JobLogLevel Level, string Text)> Lines { get; } = [];
+        public void Write(JobLogLevel level, string text) => Lines.Add((level, text));
+        public void WriteOutput(JobLogLevel level, string text) => Lines.Add((level, text));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class PendingDispatchesSpecs
         pending.TryLog(new AgentOpLogged { StepRunId = run, OpIndex = 0, Level = "WARNING", Text = "two" });
         pending.TryLog(new AgentOpLogged { StepRunId = run, OpIndex = 0, Level = "loud", Text = "three" });
 
-        Assert.Equal([("info", "one"), ("warn", "two"), ("info", "three")], log.Lines);
+        Assert.Equal([(JobLogLevel.Info, "one"), (JobLogLevel.Warn, "two"), (JobLogLevel.Info, "three")], log.Lines);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class DispatchOpKind(IBus bus, PendingDispatches pending, TimeProv
             Payload = op.Op.Params.Payload,
             Deadline = deadline,
         }, context => context.TimeToLive = timeout, cancellationToken);
-        op.Log.Write(LogLevels.Info, $"dispatched to agent queue {queue}; waiting until {deadline:O}");
+        op.Log.Write(JobLogLevel.Info, $"dispatched to agent queue {queue}; waiting until {deadline:O}");
 
         AgentOpCompleted completed;
         try

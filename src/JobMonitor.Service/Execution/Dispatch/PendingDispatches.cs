@@ -30,7 +30,7 @@ public sealed class PendingDispatches
     {
         if (!waiters.TryGetValue((logged.StepRunId, logged.OpIndex), out var waiter))
             return false;
-        waiter.Log.WriteOutput(LogLevels.Parse(logged.Level) ?? LogLevels.Info, logged.Text ?? "");
+        waiter.Log.WriteOutput(LogLevels.Parse(logged.Level) ?? JobLogLevel.Info, logged.Text ?? "");
         return true;
     }
 

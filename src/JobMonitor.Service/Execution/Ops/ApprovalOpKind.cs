@@ -10,7 +10,7 @@ public sealed class ApprovalOpKind : IOpKind
     public Task RunAsync(OpExecution op, CancellationToken cancellationToken)
     {
         var approvers = op.Op.Params.Approvers ?? [];
-        op.Log.Write(LogLevels.Info, $"approval requested from {(approvers.Count == 0 ? "nobody named" : string.Join(", ", approvers))}");
+        op.Log.Write(JobLogLevel.Info, $"approval requested from {(approvers.Count == 0 ? "nobody named" : string.Join(", ", approvers))}");
         return Task.CompletedTask;
     }
 }

@@ -26,9 +26,9 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
 
         using var request = Request(url, op.Op, op.Log);
         var timeout = op.Op.Duration ?? options.Value.DefaultTimeout;
-        op.Log.Write(LogLevels.Info, $"{request.Method} {url}");
+        op.Log.Write(JobLogLevel.Info, $"{request.Method} {url}");
         foreach (var header in p.Headers ?? new Dictionary<string, string>())
-            op.Log.Write(LogLevels.Debug, $"{header.Key}: {(IsSecret(op.Op, header.Key) ? SecretMask.Mask : header.Value)}");
+            op.Log.Write(JobLogLevel.Debug, $"{header.Key}: {(IsSecret(op.Op, header.Key) ? SecretMask.Mask : header.Value)}");
 
         using var timeoutSource = new CancellationTokenSource(timeout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
@@ -37,12 +37,12 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
             using var response = await clients.CreateClient(HttpOpOptions.ClientName)
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
             var status = (int)response.StatusCode;
-            op.Log.Write(LogLevels.Info, $"{status} {response.ReasonPhrase}");
+            op.Log.Write(JobLogLevel.Info, $"{status} {response.ReasonPhrase}");
             if (!IsExpected(status, p.ExpectedStatus))
             {
                 var body = await ExcerptAsync(response, options.Value.MaxResponseBytes, stop.Token);
                 if (body.Length > 0)
-                    op.Log.Write(LogLevels.Warn, body);
+                    op.Log.Write(JobLogLevel.Warn, body);
                 throw new OpFailedException($"{request.Method} {url} answered {status} where {Expected(p.ExpectedStatus)} was expected");
             }
         }
@@ -72,7 +72,7 @@ public sealed class HttpOpKind(IHttpClientFactory clients, IOptions<HttpOpOption
             // Content headers (Content-Type…) describe the body; without one they describe nothing.
             if (request.Content is null)
             {
-                log.Write(LogLevels.Warn, $"header {name} ignored: the request has no body");
+                log.Write(JobLogLevel.Warn, $"header {name} ignored: the request has no body");
                 continue;
             }
             request.Content.Headers.Remove(name);

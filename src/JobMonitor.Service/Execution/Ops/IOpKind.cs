@@ -34,10 +34,10 @@ public sealed record OpExecution
 public interface IOpLog
 {
     /// <summary>A line of the op's own telling (started, succeeded, waiting): always logged.</summary>
-    void Write(string level, string text);
+    void Write(JobLogLevel level, string text);
 
     /// <summary>A line the op's program printed (a script, an agent): counted against the step run's output cap.</summary>
-    void WriteOutput(string level, string text);
+    void WriteOutput(JobLogLevel level, string text);
 }
 
 public sealed class OpFailedException(string message) : Exception(message);

@@ -1,24 +1,46 @@
+using System.Text.Json.Serialization;
+
 namespace JobMonitor.Service.Execution.Ops;
 
-/// <summary>Job log levels an op may write.</summary>
+/// <summary>The level of a job log line. The log table, the read API and the job document carry the lower-case name.</summary>
+public enum JobLogLevel
+{
+    [JsonStringEnumMemberName("debug")] Debug,
+    [JsonStringEnumMemberName("info")] Info,
+    [JsonStringEnumMemberName("warn")] Warn,
+    [JsonStringEnumMemberName("error")] Error,
+
+    /// <summary>A person's comment, beside the levels an op writes.</summary>
+    [JsonStringEnumMemberName("comment")] Comment,
+}
+
 public static class LogLevels
 {
-    public const string Debug = "debug";
-    public const string Info = "info";
-    public const string Warn = "warn";
-    public const string Error = "error";
-
-    /// <summary>Every level, least severe first.</summary>
-    public static IReadOnlyList<string> All { get; } = [Debug, Info, Warn, Error];
-
-    /// <summary>The level of a log op's <c>level</c> param; null when it is not one.</summary>
-    public static string? Parse(string? level) => level?.Trim().ToLowerInvariant() switch
+    public static string Wire(this JobLogLevel level) => level switch
     {
-        null or "" => Info,
-        Debug => Debug,
-        Info or "information" => Info,
-        Warn or "warning" => Warn,
-        Error => Error,
+        JobLogLevel.Debug => "debug",
+        JobLogLevel.Info => "info",
+        JobLogLevel.Warn => "warn",
+        JobLogLevel.Error => "error",
+        JobLogLevel.Comment => "comment",
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
+    };
+
+    /// <summary>The levels an op may write, least severe first, by their names.</summary>
+    public static IReadOnlyList<string> OpLevels { get; } =
+        [JobLogLevel.Debug.Wire(), JobLogLevel.Info.Wire(), JobLogLevel.Warn.Wire(), JobLogLevel.Error.Wire()];
+
+    /// <summary>Every level by its name, a comment's too.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<JobLogLevel>().Select(l => l.Wire())];
+
+    /// <summary>The level of a log op's <c>level</c> param or an agent's line (info when absent); null when it is not one an op may write.</summary>
+    public static JobLogLevel? Parse(string? level) => level?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => JobLogLevel.Info,
+        "debug" => JobLogLevel.Debug,
+        "info" or "information" => JobLogLevel.Info,
+        "warn" or "warning" => JobLogLevel.Warn,
+        "error" => JobLogLevel.Error,
         _ => null,
     };
 }

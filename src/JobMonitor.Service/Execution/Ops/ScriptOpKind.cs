@@ -20,7 +20,7 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
         var command = ScriptCommand.Create(op.Op, options.Value, new ScriptIdentity(
             op.JobId, op.JobKey, op.Labels.Project, op.Labels.Environment, op.Step.Wire(), op.Exec, op.Op.Name));
         cancellationToken.ThrowIfCancellationRequested();
-        op.Log.Write(LogLevels.Info, $"running script '{command.Name}': {command.Describe()}");
+        op.Log.Write(JobLogLevel.Info, $"running script '{command.Name}': {command.Describe()}");
 
         using var process = new Process { StartInfo = command.StartInfo };
         try
@@ -33,8 +33,8 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
         }
         process.StandardInput.Close();
         var output = Task.WhenAll(
-            PumpAsync(process.StandardOutput, LogLevels.Info, op.Log, options.Value.MaxOutputLineLength),
-            PumpAsync(process.StandardError, LogLevels.Warn, op.Log, options.Value.MaxOutputLineLength));
+            PumpAsync(process.StandardOutput, JobLogLevel.Info, op.Log, options.Value.MaxOutputLineLength),
+            PumpAsync(process.StandardError, JobLogLevel.Warn, op.Log, options.Value.MaxOutputLineLength));
 
         // CHECK bounds a job's own time-out; a configured one past what a timer can wait means "no time-out", not a throw.
         using var timeout = new CancellationTokenSource(command.Timeout < MaxTimer ? command.Timeout : Timeout.InfiniteTimeSpan);
@@ -61,7 +61,7 @@ public sealed class ScriptOpKind(IOptions<ExecutionOptions> options, ILogger<Scr
     /// characters and the rest of it dropped as it arrives. Reading goes on to the end, past the step's output cap too, so the
     /// script never blocks on a full pipe.
     /// </summary>
-    static async Task PumpAsync(StreamReader reader, string level, IOpLog log, int maxLine)
+    static async Task PumpAsync(StreamReader reader, JobLogLevel level, IOpLog log, int maxLine)
     {
         var chunk = new char[Math.Min(maxLine, 8192) + 1];
         var line = new System.Text.StringBuilder();

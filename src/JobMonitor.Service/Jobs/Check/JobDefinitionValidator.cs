@@ -171,7 +171,7 @@ public sealed partial class JobDefinitionValidator(IOptions<JobOptions> options,
     TimeSpan? CheckLog(OpParams parameters, string field)
     {
         Text(parameters.Message, $"{field}.params.message", _limits.TextLength);
-        return parameters.Level is null || LogLevels.All.Contains(parameters.Level) ? (TimeSpan?)null
+        return parameters.Level is null || LogLevels.OpLevels.Contains(parameters.Level) ? (TimeSpan?)null
             : throw Fail(RejectionCodes.InvalidField, $"{field}.params.level", "params.level must be debug, info, warn or error.");
     }
 
