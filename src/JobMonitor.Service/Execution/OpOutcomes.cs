@@ -34,22 +34,9 @@ public enum OpOutcome
 public static class OpOutcomes
 {
     /// <summary>The name the wire, the ledger and the read API use.</summary>
-    public static string Wire(this OpOutcome outcome) => outcome switch
-    {
-        OpOutcome.Pending => "pending",
-        OpOutcome.Running => "running",
-        OpOutcome.Success => "success",
-        OpOutcome.Warning => "warning",
-        OpOutcome.Error => "error",
-        OpOutcome.Trapped => "trapped",
-        OpOutcome.Skipped => "skipped",
-        OpOutcome.Lost => "lost",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
-    static readonly Dictionary<string, OpOutcome> ByWire = Enum.GetValues<OpOutcome>().ToDictionary(o => o.Wire());
+    public static string Wire(this OpOutcome outcome) => WireNames.Of(outcome);
 
     /// <summary>An outcome as a worker reported it (<see cref="OpResult.Outcome"/>).</summary>
     public static OpOutcome Parse(string wire) =>
-        ByWire.TryGetValue(wire, out var outcome) ? outcome : throw new FormatException($"'{wire}' is not an op outcome");
+        WireNames.TryParse<OpOutcome>(wire, out var outcome) ? outcome : throw new FormatException($"'{wire}' is not an op outcome");
 }

@@ -16,15 +16,7 @@ public enum JobLogLevel
 
 public static class LogLevels
 {
-    public static string Wire(this JobLogLevel level) => level switch
-    {
-        JobLogLevel.Debug => "debug",
-        JobLogLevel.Info => "info",
-        JobLogLevel.Warn => "warn",
-        JobLogLevel.Error => "error",
-        JobLogLevel.Comment => "comment",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, null),
-    };
+    public static string Wire(this JobLogLevel level) => WireNames.Of(level);
 
     /// <summary>The levels an op may write, least severe first, by their names.</summary>
     public static IReadOnlyList<string> OpLevels { get; } =
@@ -36,11 +28,9 @@ public static class LogLevels
     /// <summary>The level of a log op's <c>level</c> param or an agent's line (info when absent); null when it is not one an op may write.</summary>
     public static JobLogLevel? Parse(string? level) => level?.Trim().ToLowerInvariant() switch
     {
-        null or "" => JobLogLevel.Info,
-        "debug" => JobLogLevel.Debug,
-        "info" or "information" => JobLogLevel.Info,
-        "warn" or "warning" => JobLogLevel.Warn,
-        "error" => JobLogLevel.Error,
+        null or "" or "information" => JobLogLevel.Info,
+        "warning" => JobLogLevel.Warn,
+        var name when WireNames.TryParse<JobLogLevel>(name, out var parsed) && parsed != JobLogLevel.Comment => parsed,
         _ => null,
     };
 }
