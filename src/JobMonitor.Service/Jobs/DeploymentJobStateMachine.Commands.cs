@@ -1,6 +1,6 @@
 using JobMonitor.Contracts;
-using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Execution;
+using JobMonitor.Service.Execution.Ops;
 using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
