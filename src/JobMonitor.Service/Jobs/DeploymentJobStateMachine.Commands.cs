@@ -17,7 +17,7 @@ public sealed partial class DeploymentJobStateMachine
     /// same rules as the HTTP API), the expected version and <paramref name="check" /> (the step, the fields) are
     /// checked. Only then are the <paramref name="accepted" /> activities run, and the command is audited and answered.
     /// </summary>
-    EventActivities<DeploymentJobState> Command<T>(Event<T> command, string action,
+    EventActivities<DeploymentJobState> Command<T>(Event<T> command, OperatorCommand action,
         Func<EventActivityBinder<DeploymentJobState, T>, EventActivityBinder<DeploymentJobState, T>> accepted,
         Func<DeploymentJobState, T, Rejection?>? check = null)
         where T : JobCommand =>
@@ -29,7 +29,7 @@ public sealed partial class DeploymentJobStateMachine
     /// Every status the constructor did not declare <paramref name="command" /> in answers it the same way: a repeat is
     /// acknowledged; otherwise it is refused, for the first reason in the order permission, expected version, status.
     /// </summary>
-    void RefuseWhereUndeclared<T>(Event<T> command, string action) where T : JobCommand
+    void RefuseWhereUndeclared<T>(Event<T> command, OperatorCommand action) where T : JobCommand
     {
         var elsewhere = States.Where(s => s != Initial && s != Final && !NextEvents(s).Contains(command)).ToArray();
         During(elsewhere, When(command).ThenAsync(c => AdmitAsync(c, action, (job, _) => NotAllowedInStatus(job, action))));
@@ -39,7 +39,7 @@ public sealed partial class DeploymentJobStateMachine
     /// Whether the command goes on. A rejected one changes nothing: the saga is left as loaded, so the repository skips
     /// the save and the version stays.
     /// </summary>
-    async Task<bool> AdmitAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action,
+    async Task<bool> AdmitAsync<T>(BehaviorContext<DeploymentJobState, T> context, OperatorCommand action,
         Func<DeploymentJobState, T, Rejection?> check)
         where T : JobCommand
     {
@@ -63,7 +63,7 @@ public sealed partial class DeploymentJobStateMachine
     }
 
     /// <summary>Records, audits and acknowledges a command whose activities ran.</summary>
-    async Task AcceptAsync<T>(BehaviorContext<DeploymentJobState, T> context, string action) where T : JobCommand
+    async Task AcceptAsync<T>(BehaviorContext<DeploymentJobState, T> context, OperatorCommand action) where T : JobCommand
     {
         var job = context.Saga;
         var command = context.Message;
@@ -73,7 +73,7 @@ public sealed partial class DeploymentJobStateMachine
             JobId = job.CorrelationId,
             JobKey = job.Key,
             CommandId = command.CommandId,
-            Action = action,
+            Action = action.Wire(),
             User = User(command),
             Comment = command.Comment,
             FromStatus = JobStatus.Display(context.GetPayload<AdmittedCommand>().FromStatus),
@@ -88,11 +88,11 @@ public sealed partial class DeploymentJobStateMachine
     sealed record AdmittedCommand(string FromStatus);
 
     /// <summary>The checks every command passes, in order: permission, expected version.</summary>
-    Rejection? Check(DeploymentJobState job, JobCommand command, string action)
+    Rejection? Check(DeploymentJobState job, JobCommand command, OperatorCommand action)
     {
         if (!_access.For(command.RequestedBy ?? "").MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
             return new Rejection(RejectionCodes.Forbidden,
-                $"{User(command)} may not {action} jobs of {job.Project}/{job.Environment}.", "requestedBy");
+                $"{User(command)} may not {action.Wire()} jobs of {job.Project}/{job.Environment}.", "requestedBy");
         if (command.ExpectedVersion is { } expected && expected != job.Version)
             return new Rejection(RejectionCodes.StaleVersion, $"the job is at version {job.Version}, not {expected}.", "expectedVersion");
         return null;
@@ -100,9 +100,9 @@ public sealed partial class DeploymentJobStateMachine
 
     static Rejection? NothingMore<T>(DeploymentJobState job, T command) => null;
 
-    static Rejection NotAllowedInStatus(DeploymentJobState job, string action) =>
+    static Rejection NotAllowedInStatus(DeploymentJobState job, OperatorCommand action) =>
         new(RejectionCodes.NotAllowedInStatus,
-            $"{action} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
+            $"{action.Wire()} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
 
     internal static void CountAccepted(JobCommand command, bool duplicate) =>
         JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, command.GetType().Name), new("duplicate", duplicate));
@@ -161,9 +161,9 @@ public sealed partial class DeploymentJobStateMachine
 
     /// <summary>In Ready only before RUN started (PRE, or waiting at the RUN gate); the new dates must be valid.</summary>
     Rejection? CheckReschedule(DeploymentJobState job, RescheduleJob command) =>
-        JobCommandRules.Allows(JobCommandRules.Reschedule, job.CurrentState, job.Step)
+        JobCommandRules.Allows(OperatorCommand.Reschedule, job.CurrentState, job.Step)
             ? NewDates(job, command, out _, out _)
-            : NotAllowedInStatus(job, JobCommandRules.Reschedule);
+            : NotAllowedInStatus(job, OperatorCommand.Reschedule);
 
     Rejection? NewDates(DeploymentJobState job, RescheduleJob command, out DateTimeOffset scheduledAt, out DateTimeOffset maxStartAt)
     {

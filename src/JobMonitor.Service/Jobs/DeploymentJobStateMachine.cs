@@ -94,58 +94,58 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
 
         // Operator commands, in the statuses that accept them (SPEC §4; JobCommandRules is the same table for the API).
         During(WaitingForApproval,
-            Command(ApproveJob, JobCommandRules.Approve, accepted => accepted
+            Command(ApproveJob, OperatorCommand.Approve, accepted => accepted
                 .ThenAsync(ApproveAsync)),
-            Command(RejectJob, JobCommandRules.Reject, accepted => accepted
+            Command(RejectJob, OperatorCommand.Reject, accepted => accepted
                 .Then(RecordRejection)
                 .TransitionTo(Rejected)
                 .ThenAsync(DisarmTriggersAsync)));
 
         During(Ready, WaitingForApproval, Expired,
-            Command(RescheduleJob, JobCommandRules.Reschedule, accepted => accepted
+            Command(RescheduleJob, OperatorCommand.Reschedule, accepted => accepted
                 .ThenAsync(RescheduleAsync), CheckReschedule));
 
         During(new[] { Ready, Running, WaitingForApproval, Trapped, TrapPaused },
-            Command(CancelJob, JobCommandRules.Cancel, accepted => accepted
+            Command(CancelJob, OperatorCommand.Cancel, accepted => accepted
                 .ThenAsync(CancelAsync)
                 .TransitionTo(Canceled)
                 .ThenAsync(DisarmTriggersAsync)));
 
         During(AllStatesBut(Running, Rollback, Trapped, TrapPaused),
-            Command(RerunJob, JobCommandRules.Rerun, accepted => accepted
+            Command(RerunJob, OperatorCommand.Rerun, accepted => accepted
                 .ThenAsync(RerunAsync), CheckRerun));
 
         // Final: the repository removes the row and purges the log; the audit entry stays.
         During(AllStatesBut(Running, Rollback),
-            Command(DeleteJob, JobCommandRules.Delete, accepted => accepted
+            Command(DeleteJob, OperatorCommand.Delete, accepted => accepted
                 .ThenAsync(DeleteAsync)
                 .Finalize()));
 
         During(Trapped, TrapPaused,
-            Command(RespondToTrap, JobCommandRules.RespondToTrap, accepted => accepted
+            Command(RespondToTrap, OperatorCommand.RespondToTrap, accepted => accepted
                 .ThenAsync(RespondToTrapAsync), CheckTrapResponse));
 
         During(Trapped,
-            Command(PauseTrap, JobCommandRules.PauseTrap, accepted => accepted
+            Command(PauseTrap, OperatorCommand.PauseTrap, accepted => accepted
                 .Then(PauseTrapTimeout)
                 .TransitionTo(TrapPaused)
                 .ThenAsync(DisarmTrapTimeoutAsync)));
 
         During(TrapPaused,
-            Command(ResumeTrap, JobCommandRules.ResumeTrap, accepted => accepted
+            Command(ResumeTrap, OperatorCommand.ResumeTrap, accepted => accepted
                 .ThenAsync(ResumeTrapTimeoutAsync)
                 .TransitionTo(Trapped)));
 
         // Last, as it reads the declarations above: in every other status a command is answered with a refusal.
-        RefuseWhereUndeclared(ApproveJob, JobCommandRules.Approve);
-        RefuseWhereUndeclared(RejectJob, JobCommandRules.Reject);
-        RefuseWhereUndeclared(RescheduleJob, JobCommandRules.Reschedule);
-        RefuseWhereUndeclared(CancelJob, JobCommandRules.Cancel);
-        RefuseWhereUndeclared(RerunJob, JobCommandRules.Rerun);
-        RefuseWhereUndeclared(DeleteJob, JobCommandRules.Delete);
-        RefuseWhereUndeclared(RespondToTrap, JobCommandRules.RespondToTrap);
-        RefuseWhereUndeclared(PauseTrap, JobCommandRules.PauseTrap);
-        RefuseWhereUndeclared(ResumeTrap, JobCommandRules.ResumeTrap);
+        RefuseWhereUndeclared(ApproveJob, OperatorCommand.Approve);
+        RefuseWhereUndeclared(RejectJob, OperatorCommand.Reject);
+        RefuseWhereUndeclared(RescheduleJob, OperatorCommand.Reschedule);
+        RefuseWhereUndeclared(CancelJob, OperatorCommand.Cancel);
+        RefuseWhereUndeclared(RerunJob, OperatorCommand.Rerun);
+        RefuseWhereUndeclared(DeleteJob, OperatorCommand.Delete);
+        RefuseWhereUndeclared(RespondToTrap, OperatorCommand.RespondToTrap);
+        RefuseWhereUndeclared(PauseTrap, OperatorCommand.PauseTrap);
+        RefuseWhereUndeclared(ResumeTrap, OperatorCommand.ResumeTrap);
 
         // A deleted job leaves the store: the repository removes it once it is final.
         SetCompletedWhenFinalized();

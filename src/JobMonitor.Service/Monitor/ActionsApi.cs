@@ -31,15 +31,15 @@ public static class ActionsApi
         var job = jobs.MapGroup("/{id}").WithMetadata(new RequestSizeLimitAttribute(ActionBodyLimit));
         job.MapPost("/rerun", RerunAsync).Accepts<RerunRequest>("application/json");
         job.MapPost("/reschedule", RescheduleAsync).Accepts<RescheduleRequest>("application/json");
-        job.Act("/cancel", JobCommandRules.Cancel, () => new CancelJob());
-        job.Act("/approve", JobCommandRules.Approve, () => new ApproveJob());
-        job.Act("/reject", JobCommandRules.Reject, () => new RejectJob(), ActionValidation.Reject);
-        job.Act("/delete", JobCommandRules.Delete, () => new DeleteJob());
-        job.Act("/trap/retry", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "retry" });
-        job.Act("/trap/skip", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "skip" });
-        job.Act("/trap/abort", JobCommandRules.RespondToTrap, () => new RespondToTrap { Action = "abort" });
-        job.Act("/trap/pause", JobCommandRules.PauseTrap, () => new PauseTrap());
-        job.Act("/trap/resume", JobCommandRules.ResumeTrap, () => new ResumeTrap());
+        job.Act("/cancel", OperatorCommand.Cancel, () => new CancelJob());
+        job.Act("/approve", OperatorCommand.Approve, () => new ApproveJob());
+        job.Act("/reject", OperatorCommand.Reject, () => new RejectJob(), ActionValidation.Reject);
+        job.Act("/delete", OperatorCommand.Delete, () => new DeleteJob());
+        job.Act("/trap/retry", OperatorCommand.RespondToTrap, () => new RespondToTrap { Action = "retry" });
+        job.Act("/trap/skip", OperatorCommand.RespondToTrap, () => new RespondToTrap { Action = "skip" });
+        job.Act("/trap/abort", OperatorCommand.RespondToTrap, () => new RespondToTrap { Action = "abort" });
+        job.Act("/trap/pause", OperatorCommand.PauseTrap, () => new PauseTrap());
+        job.Act("/trap/resume", OperatorCommand.ResumeTrap, () => new ResumeTrap());
     }
 
     /// <summary>Body as SPEC §10; jobId and commandId are generated when absent; requestedBy is always the caller.</summary>
@@ -72,7 +72,7 @@ public static class ActionsApi
     {
         var body = strict.Value ?? new RerunRequest(null);
         var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection) : ActionValidation.Rerun(body, options.Value.Limits);
-        return sender.SendAsync(http, id, JobCommandRules.Rerun, body, errors,
+        return sender.SendAsync(http, id, OperatorCommand.Rerun, body, errors,
             new RerunJob { Step = JobSteps.FromWire(body.Step)?.Wire(), RunNow = body.RunNow });
     }
 
@@ -82,13 +82,13 @@ public static class ActionsApi
         var body = strict.Value ?? new RescheduleRequest(null);
         var errors = strict.Rejection is { } rejection ? new FieldErrors().Add(rejection)
             : ActionValidation.Reschedule(body, options.Value.Limits, clock.GetUtcNow());
-        return sender.SendAsync(http, id, JobCommandRules.Reschedule, body, errors,
+        return sender.SendAsync(http, id, OperatorCommand.Reschedule, body, errors,
             new RescheduleJob { ScheduledAt = body.ScheduledAt, MaxStartAt = body.MaxStartAt });
     }
 
     /// <summary>An action whose body is at most a comment (and may be absent).</summary>
     static RouteHandlerBuilder Act(this RouteGroupBuilder job, string pattern,
-        string action, Func<JobCommand> command, Func<IActionRequest, JobLimits, FieldErrors>? validate = null) =>
+        OperatorCommand action, Func<JobCommand> command, Func<IActionRequest, JobLimits, FieldErrors>? validate = null) =>
         job.MapPost(pattern, (JobRef id, StrictBody<ActionRequest> strict, HttpContext http, JobCommandSender sender, IOptions<JobOptions> options) =>
         {
             var request = strict.Value ?? ActionRequest.Empty;

@@ -23,7 +23,7 @@ public sealed class JobCommandSender(
     NpgsqlDataSource dataSource, JobReadStore jobs, CommandStatusStore statuses, OutboxPublisher outbox, ILogger<JobCommandSender> logger)
 {
     public async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> SendAsync(
-        HttpContext http, JobRef jobRef, string action, IActionRequest body, FieldErrors errors, JobCommand command)
+        HttpContext http, JobRef jobRef, OperatorCommand action, IActionRequest body, FieldErrors errors, JobCommand command)
     {
         if (errors.Any)
             return errors.ToProblem();
@@ -32,7 +32,7 @@ public sealed class JobCommandSender(
         if (job is null)
             return Problems.JobNotFound(jobRef);
         if (!caller.MayAct(action, job.Project, job.Environment, JobAccess.ApproversOf(job)))
-            return Problems.Forbidden($"{caller.Name} may not {action} job {job.Key}.");
+            return Problems.Forbidden($"{caller.Name} may not {action.Wire()} job {job.Key}.");
         if (body.ExpectedVersion is { } expected && expected != job.Version)
             return Problems.Conflict(RejectionCodes.StaleVersion, $"The job is at version {job.Version}, not {expected}.",
                 new Dictionary<string, object?> { ["version"] = job.Version });
@@ -40,12 +40,12 @@ public sealed class JobCommandSender(
         {
             var status = JobStatus.Display(job.CurrentState);
             return Problems.Conflict(RejectionCodes.NotAllowedInStatus,
-                $"{action} is not allowed while the job is {status} (step {job.Step.Wire()}).",
+                $"{action.Wire()} is not allowed while the job is {status} (step {job.Step.Wire()}).",
                 new Dictionary<string, object?>
                 {
                     ["status"] = status,
                     ["step"] = job.Step.Wire(),
-                    ["allowedActions"] = JobCommandRules.AllowedFor(job.CurrentState, job.Step),
+                    ["allowedActions"] = JobCommandRules.AllowedFor(job.CurrentState, job.Step).Select(c => c.Wire()).ToList(),
                 });
         }
         var stamped = command with { JobId = job.CorrelationId, Comment = body.Comment, ExpectedVersion = body.ExpectedVersion };

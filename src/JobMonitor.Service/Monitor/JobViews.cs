@@ -17,6 +17,7 @@ public sealed record JobListItem(
     {
         var allowed = JobCommandRules.AllowedFor(job.Status, job.Step)
             .Where(command => caller.MayAct(command, job.Project, job.Environment, job.Approvers))
+            .Select(command => command.Wire())
             .ToList();
         return new(job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), JobStatus.Display(job.Status),
             job.Step.Wire(), job.Progress, job.Natures, job.Owner, job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt,

@@ -1,3 +1,5 @@
+using JobMonitor.Service.Jobs;
+
 namespace JobMonitor.Service.Security;
 
 /// <summary>
@@ -23,12 +25,12 @@ public sealed class Caller(string name, IReadOnlySet<string> roles, IReadOnlyDic
     public bool Holds(string action, string project, string environment) =>
         ScopesOf(action).Any(scope => scope.Covers(project, environment));
 
-    /// <summary>Whether the user may send <paramref name="command" /> (a <c>JobCommandRules</c> name) to this job, status aside.</summary>
-    public bool MayAct(string command, string project, string environment, IEnumerable<string> approvers)
+    /// <summary>Whether the user may send <paramref name="command" /> to this job, status aside.</summary>
+    public bool MayAct(OperatorCommand command, string project, string environment, IEnumerable<string> approvers)
     {
         if (!CanSee(project, environment))
             return false;
-        if (command is Jobs.JobCommandRules.Approve or Jobs.JobCommandRules.Reject && IsApprover(approvers))
+        if (command is OperatorCommand.Approve or OperatorCommand.Reject && IsApprover(approvers))
             return true;
         return JobActions.For(command).Any(action => Holds(action, project, environment));
     }

@@ -18,14 +18,14 @@ public static class JobActions
     /// The permissions that allow a command of <see cref="JobCommandRules" /> (any one of them suffices). Approve and
     /// reject are also allowed to the job's approvers: <see cref="Caller.MayAct" /> handles that.
     /// </summary>
-    public static IReadOnlyList<string> For(string command) => command switch
+    public static IReadOnlyList<string> For(OperatorCommand command) => command switch
     {
-        JobCommandRules.Rerun => [Restart],
-        JobCommandRules.Reschedule => [Restart, Create],
-        JobCommandRules.Cancel => [Cancel],
-        JobCommandRules.Delete => [Delete],
-        JobCommandRules.Approve or JobCommandRules.Reject => [ApproveAll],
-        JobCommandRules.RespondToTrap or JobCommandRules.PauseTrap or JobCommandRules.ResumeTrap => [Restart],
+        OperatorCommand.Rerun => [Restart],
+        OperatorCommand.Reschedule => [Restart, Create],
+        OperatorCommand.Cancel => [Cancel],
+        OperatorCommand.Delete => [Delete],
+        OperatorCommand.Approve or OperatorCommand.Reject => [ApproveAll],
+        OperatorCommand.RespondToTrap or OperatorCommand.PauseTrap or OperatorCommand.ResumeTrap => [Restart],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a job command."),
     };
 }

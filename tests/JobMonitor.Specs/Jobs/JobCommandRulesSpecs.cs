@@ -10,20 +10,25 @@ namespace JobMonitor.Specs.Jobs;
 public sealed class JobCommandRulesSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
 {
     /// <summary>The matrix's command names (<see cref="JobStages.Command" />) → the rule each one is checked by.</summary>
-    static readonly Dictionary<string, string> Rules = new()
+    static readonly Dictionary<string, OperatorCommand> Rules = new()
     {
-        ["rerun POST"] = JobCommandRules.Rerun,
-        ["cancel"] = JobCommandRules.Cancel,
-        ["approve"] = JobCommandRules.Approve,
-        ["reject"] = JobCommandRules.Reject,
-        ["reschedule"] = JobCommandRules.Reschedule,
-        ["delete"] = JobCommandRules.Delete,
-        ["trap skip"] = JobCommandRules.RespondToTrap,
-        ["pause trap"] = JobCommandRules.PauseTrap,
-        ["resume trap"] = JobCommandRules.ResumeTrap,
+        ["rerun POST"] = OperatorCommand.Rerun,
+        ["cancel"] = OperatorCommand.Cancel,
+        ["approve"] = OperatorCommand.Approve,
+        ["reject"] = OperatorCommand.Reject,
+        ["reschedule"] = OperatorCommand.Reschedule,
+        ["delete"] = OperatorCommand.Delete,
+        ["trap skip"] = OperatorCommand.RespondToTrap,
+        ["pause trap"] = OperatorCommand.PauseTrap,
+        ["resume trap"] = OperatorCommand.ResumeTrap,
     };
 
     readonly JobHarness _jobs = fixture.Jobs;
+
+    [Fact]
+    public void The_commands_keep_the_names_the_api_the_audit_and_the_permissions_use() =>
+        Assert.Equal(["rerun", "cancel", "approve", "reject", "reschedule", "delete", "trap", "pause", "resume"],
+            JobCommandRules.All.Select(c => c.Wire()));
 
     [Theory]
     [MemberData(nameof(TransitionMatrixSpecs.Cases), MemberType = typeof(TransitionMatrixSpecs))]
