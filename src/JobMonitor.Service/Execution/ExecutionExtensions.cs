@@ -44,6 +44,7 @@ public static class ExecutionExtensions
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
+        builder.Services.AddBusObserver<WorkerEndpoints>();
         // The host must wait for the drain, and then for the bus to stop.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
         {

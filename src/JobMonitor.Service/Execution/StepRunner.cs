@@ -119,23 +119,29 @@ public sealed class StepRunner(
     }
 
     /// <summary>
-    /// The worker's endpoints start with the bus started: the agents' answers first, then run-job-step, which belongs
-    /// to this runner. Every worker hears every agent message on a durable queue of its own, so that an answer sent
-    /// while the broker restarts is kept; the queue goes away an hour after its worker (<c>x-expires</c>). One message
-    /// at a time, so that an agent's log lines keep their order and come before its completion.
+    /// Connects the worker's endpoints, once the bus has started (<see cref="WorkerEndpoints"/>): connecting them while
+    /// the bus starts races its start. The agents' answers first, then run-job-step, which belongs to this runner.
+    /// Every worker hears every agent message on a durable queue of its own, so that an answer sent while the broker
+    /// restarts is kept; the queue goes away an hour after its worker (<c>x-expires</c>). One message at a time, so
+    /// that an agent's log lines keep their order and come before its completion. Nothing is connected once a shutdown
+    /// began.
     /// </summary>
-    public Task StartedAsync(CancellationToken cancellationToken)
+    public void ConnectEndpoints()
     {
-        endpoints.ConnectReceiveEndpoint(AgentAnswersQueue(Worker), (context, endpointConfigurator) =>
+        lock (claimGate)
         {
-            endpointConfigurator.ConcurrentMessageLimit = 1;
-            if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-                rabbit.QueueExpiration = AgentAnswersExpiry;
-            endpointConfigurator.ConfigureConsumer<AgentOpListener>(context);
-        });
-        endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
-            (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
-        return Task.CompletedTask;
+            if (claimsClosed)
+                return;
+            endpoints.ConnectReceiveEndpoint(AgentAnswersQueue(Worker), (context, endpointConfigurator) =>
+            {
+                endpointConfigurator.ConcurrentMessageLimit = 1;
+                if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    rabbit.QueueExpiration = AgentAnswersExpiry;
+                endpointConfigurator.ConfigureConsumer<AgentOpListener>(context);
+            });
+            endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
+                (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
+        }
     }
 
     static readonly TimeSpan AgentAnswersExpiry = TimeSpan.FromHours(1);
@@ -210,6 +216,7 @@ public sealed class StepRunner(
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
