@@ -24,7 +24,7 @@ public static class ListData
     static readonly string[] Owners = ["ana", "bruno", "chen", "dana", "emil", "fatou", "gus", "hana"];
 
     // Weights per 10,000 jobs.
-    static readonly (string Status, int Weight)[] Statuses =
+    static readonly (JobStatus Status, int Weight)[] Statuses =
     [
         (JobStatus.Finished, 8_500), (JobStatus.Error, 400), (JobStatus.Canceled, 200), (JobStatus.Expired, 200),
         (JobStatus.Rejected, 100), (JobStatus.Ready, 300), (JobStatus.Running, 100), (JobStatus.WaitingForApproval, 100),
@@ -72,7 +72,7 @@ public static class ListData
             await writer.StartRowAsync();
             await writer.WriteAsync(RandomId(random), NpgsqlDbType.Uuid);
             await writer.WriteAsync(3, NpgsqlDbType.Integer);
-            await writer.WriteAsync(status, NpgsqlDbType.Text);
+            await writer.WriteAsync(status.StateName(), NpgsqlDbType.Text);
             await writer.WriteAsync(StepOf(status, random).ToString(), NpgsqlDbType.Text);
             await writer.WriteAsync($"{(type == JobType.Urgent ? "U" : "N")}.{environment}-{i + 1:D8}", NpgsqlDbType.Text);
             await writer.WriteAsync($"{project}-{Components[random.Next(Components.Length)]} {random.Next(1, 9)}.{random.Next(0, 40)}.{random.Next(0, 100)}", NpgsqlDbType.Text);
@@ -110,7 +110,7 @@ public static class ListData
             await writer.WriteNullAsync();
     }
 
-    static JobStep StepOf(string status, Random random) => status switch
+    static JobStep StepOf(JobStatus status, Random random) => status switch
     {
         JobStatus.Ready => random.Next(2) == 0 ? JobStep.Pre : JobStep.Run,
         JobStatus.Running or JobStatus.Trapped or JobStatus.TrapPaused or JobStatus.Abend => (JobStep)random.Next((int)JobStep.Pre, (int)JobStep.End),
@@ -120,7 +120,7 @@ public static class ListData
         _ => JobStep.End,
     };
 
-    static string Pick(Random random, (string Status, int Weight)[] weights)
+    static JobStatus Pick(Random random, (JobStatus Status, int Weight)[] weights)
     {
         var roll = random.Next(weights.Sum(w => w.Weight));
         foreach (var (status, weight) in weights)

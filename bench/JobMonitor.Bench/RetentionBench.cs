@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Security;
 using Npgsql;
@@ -77,7 +78,7 @@ public static class RetentionBench
 
         var counted = await new JobReadStore(database).CountAsync(new JobListFilter(), [ScopePattern.Parse("*/*")], CancellationToken.None);
         var listed = await ListedAsync(database);
-        var matches = counted.Count == listed.Count && counted.All(c => listed.TryGetValue(c.Key, out var n) && n == c.Value);
+        var matches = counted.Count == listed.Count && counted.All(c => listed.TryGetValue(c.Key.StateName(), out var n) && n == c.Value);
         return new Result(options.RetentionJobs, rows, load, eligible, purged, sweep, batches.Laps, fold, matches,
             await bench.ScalarAsync("SELECT count(*) FROM jobmonitor.jobs"));
     }

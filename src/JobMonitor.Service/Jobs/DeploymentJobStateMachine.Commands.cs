@@ -58,7 +58,7 @@ public sealed partial class DeploymentJobStateMachine
             await RejectAsync(context, command, rejection);
             return false;
         }
-        context.GetOrAddPayload(() => new AdmittedCommand(job.CurrentState));
+        context.GetOrAddPayload(() => new AdmittedCommand(job.Status()));
         return true;
     }
 
@@ -76,8 +76,8 @@ public sealed partial class DeploymentJobStateMachine
             Action = action.Wire(),
             User = User(command),
             Comment = command.Comment,
-            FromStatus = JobStatus.Display(context.GetPayload<AdmittedCommand>().FromStatus),
-            ToStatus = job.CurrentState == Final.Name ? "Deleted" : JobStatus.Display(job.CurrentState),
+            FromStatus = context.GetPayload<AdmittedCommand>().FromStatus.Display(),
+            ToStatus = job.CurrentState == Final.Name ? "Deleted" : job.Status().Display(),
             At = _clock.GetUtcNow(),
         });
         CountAccepted(command, duplicate: false);
@@ -85,7 +85,7 @@ public sealed partial class DeploymentJobStateMachine
     }
 
     /// <summary>The status the job was in when its command was admitted, for the audit.</summary>
-    sealed record AdmittedCommand(string FromStatus);
+    sealed record AdmittedCommand(JobStatus FromStatus);
 
     /// <summary>The checks every command passes, in order: permission, expected version.</summary>
     Rejection? Check(DeploymentJobState job, JobCommand command, OperatorCommand action)
@@ -102,7 +102,7 @@ public sealed partial class DeploymentJobStateMachine
 
     static Rejection NotAllowedInStatus(DeploymentJobState job, OperatorCommand action) =>
         new(RejectionCodes.NotAllowedInStatus,
-            $"{action.Wire()} is not allowed while the job is {JobStatus.Display(job.CurrentState)} (step {job.Step.Wire()}).");
+            $"{action.Wire()} is not allowed while the job is {job.Status().Display()} (step {job.Step.Wire()}).");
 
     internal static void CountAccepted(JobCommand command, bool duplicate) =>
         JobMonitorTelemetry.CommandsAccepted.Add(1, new(JobTags.Command, command.GetType().Name), new("duplicate", duplicate));
@@ -161,7 +161,7 @@ public sealed partial class DeploymentJobStateMachine
 
     /// <summary>In Ready only before RUN started (PRE, or waiting at the RUN gate); the new dates must be valid.</summary>
     Rejection? CheckReschedule(DeploymentJobState job, RescheduleJob command) =>
-        JobCommandRules.Allows(OperatorCommand.Reschedule, job.CurrentState, job.Step)
+        JobCommandRules.Allows(OperatorCommand.Reschedule, job.Status(), job.Step)
             ? NewDates(job, command, out _, out _)
             : NotAllowedInStatus(job, OperatorCommand.Reschedule);
 
@@ -187,11 +187,12 @@ public sealed partial class DeploymentJobStateMachine
         job.MaxStartAt = newMax;
         job.EndedAt = null;
         LogAction(job, command, $"rescheduled to {scheduledAt:O} (max start {newMax:O})");
-        if (job.CurrentState == JobStatus.WaitingForApproval || (job.CurrentState == JobStatus.Ready && job.Step == JobStep.Pre))
+        var status = job.Status();
+        if (status == JobStatus.WaitingForApproval || (status == JobStatus.Ready && job.Step == JobStep.Pre))
         {
-            if (job.CurrentState == JobStatus.WaitingForApproval)
+            if (status == JobStatus.WaitingForApproval)
                 await ArmMaxStartAsync(context);
-            await MoveToAsync(context, job.CurrentState == JobStatus.Ready ? Ready : WaitingForApproval);
+            await MoveToAsync(context, status == JobStatus.Ready ? Ready : WaitingForApproval);
             return;
         }
         // At the RUN gate, or Expired: wait for approval if it is still owed, else for the new date.

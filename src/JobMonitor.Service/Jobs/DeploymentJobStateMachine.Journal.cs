@@ -27,8 +27,9 @@ public sealed partial class DeploymentJobStateMachine
         {
             JobId = job.CorrelationId,
             Key = job.Key,
-            FromStatus = JobStatus.Display(job.CurrentState),
-            Status = JobStatus.Display(target.Name),
+            // A new job comes from MassTransit's Initial, which is no status: announced by its own name.
+            FromStatus = JobStatuses.TryOfState(job.CurrentState, out var from) ? from.Display() : job.CurrentState,
+            Status = JobStatuses.OfState(target.Name).Display(),
             Step = job.Step.Wire(),
             Exec = job.Exec,
             Version = job.Version + 1,

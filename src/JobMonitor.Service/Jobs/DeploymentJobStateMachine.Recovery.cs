@@ -13,7 +13,7 @@ public sealed partial class DeploymentJobStateMachine
         var job = context.Saga;
         var message = context.Message;
         var now = _clock.GetUtcNow();
-        var executing = job.CurrentState is JobStatus.Ready or JobStatus.Running or JobStatus.Rollback;
+        var executing = job.Status() is JobStatus.Ready or JobStatus.Running or JobStatus.Rollback;
         switch (message.Kind)
         {
             case JobRecoveryKind.Dispatch when executing && job.StepRunId == message.StepRunId && job.ClaimedBy is null:
@@ -24,7 +24,7 @@ public sealed partial class DeploymentJobStateMachine
                 Recovered(job, message.Kind, $"the result of step {job.Step.Wire()} never arrived; applied from the worker's record");
                 await FinishStepAsync(context, result);
                 break;
-            case JobRecoveryKind.RunGate when job.CurrentState == JobStatus.Ready && WaitingAtRunGate(job) && now >= job.ScheduledAt:
+            case JobRecoveryKind.RunGate when job.Status() == JobStatus.Ready && WaitingAtRunGate(job) && now >= job.ScheduledAt:
                 Recovered(job, message.Kind, "the RUN gate did not open at the scheduled date; opening it");
                 await OpenRunGateAsync(context);
                 break;
@@ -38,7 +38,7 @@ public sealed partial class DeploymentJobStateMachine
 
     /// <summary>Expired only while RUN has not started: waiting in Ready (PRE not yet picked, or at the gate) or for approval.</summary>
     static bool WaitingToStart(DeploymentJobState job) =>
-        job.CurrentState == JobStatus.WaitingForApproval || (job.CurrentState == JobStatus.Ready && job.Step is JobStep.Pre or JobStep.Run);
+        (job.Status(), job.Step) is (JobStatus.WaitingForApproval, _) or (JobStatus.Ready, JobStep.Pre or JobStep.Run);
 
     void Recovered(DeploymentJobState job, JobRecoveryKind kind, string text)
     {

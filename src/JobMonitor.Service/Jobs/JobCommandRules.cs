@@ -9,7 +9,7 @@ public static class JobCommandRules
 {
     public static IReadOnlyList<OperatorCommand> All { get; } = Enum.GetValues<OperatorCommand>();
 
-    public static bool Allows(OperatorCommand command, string status, JobStep step) => command switch
+    public static bool Allows(OperatorCommand command, JobStatus status, JobStep step) => command switch
     {
         OperatorCommand.Cancel => status is JobStatus.Ready or JobStatus.Running or JobStatus.WaitingForApproval or JobStatus.Trapped or JobStatus.TrapPaused,
         OperatorCommand.Delete => status is not (JobStatus.Running or JobStatus.Rollback),
@@ -23,5 +23,5 @@ public static class JobCommandRules
         _ => false,
     };
 
-    public static IReadOnlyList<OperatorCommand> AllowedFor(string status, JobStep step) => All.Where(c => Allows(c, status, step)).ToList();
+    public static IReadOnlyList<OperatorCommand> AllowedFor(JobStatus status, JobStep step) => All.Where(c => Allows(c, status, step)).ToList();
 }

@@ -36,16 +36,16 @@ public sealed class JobCommandSender(
         if (body.ExpectedVersion is { } expected && expected != job.Version)
             return Problems.Conflict(RejectionCodes.StaleVersion, $"The job is at version {job.Version}, not {expected}.",
                 new Dictionary<string, object?> { ["version"] = job.Version });
-        if (!JobCommandRules.Allows(action, job.CurrentState, job.Step))
+        if (!JobCommandRules.Allows(action, job.Status(), job.Step))
         {
-            var status = JobStatus.Display(job.CurrentState);
+            var status = job.Status().Display();
             return Problems.Conflict(RejectionCodes.NotAllowedInStatus,
                 $"{action.Wire()} is not allowed while the job is {status} (step {job.Step.Wire()}).",
                 new Dictionary<string, object?>
                 {
                     ["status"] = status,
                     ["step"] = job.Step.Wire(),
-                    ["allowedActions"] = JobCommandRules.AllowedFor(job.CurrentState, job.Step).Select(c => c.Wire()).ToList(),
+                    ["allowedActions"] = JobCommandRules.AllowedFor(job.Status(), job.Step).Select(c => c.Wire()).ToList(),
                 });
         }
         var stamped = command with { JobId = job.CorrelationId, Comment = body.Comment, ExpectedVersion = body.ExpectedVersion };

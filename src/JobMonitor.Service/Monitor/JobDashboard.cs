@@ -33,6 +33,6 @@ public sealed class JobDashboard(
 
     /// <summary>What the status allows now, among what the caller may do on this job.</summary>
     public static IReadOnlyList<string> AllowedActions(DeploymentJobState job, Caller caller, IReadOnlyList<string> approvers) =>
-        JobCommandRules.AllowedFor(job.CurrentState, job.Step).Where(c => caller.MayAct(c, job.Project, job.Environment, approvers))
+        JobCommandRules.AllowedFor(job.Status(), job.Step).Where(c => caller.MayAct(c, job.Project, job.Environment, approvers))
             .Select(c => c.Wire()).ToList();
 }

@@ -17,11 +17,11 @@ public sealed record JobDetail(
 {
     public static JobDetail From(DeploymentJobState job, JobDetailExtras extras) => new(
         job.CorrelationId, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(),
-        JobStatus.Display(job.CurrentState), job.Step.Wire(), job.Exec, job.Version, job.Progress, job.Natures,
+        job.Status().Display(), job.Step.Wire(), job.Exec, job.Version, job.Progress, job.Natures,
         job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt, job.CreatedAt, job.CreatedBy, job.Owner,
         job.LastError, job.Revisions, job.Steps.Select(StepView.From).ToList(), extras.AllowedActions,
         extras.Approvers, job.Approvals.Select(ApprovalView.From).ToList(), extras.Audit.Select(AuditView.From).ToList(),
-        job.Trap is { } trap ? TrapView.From(trap, job.CurrentState == JobStatus.TrapPaused, extras.Now) : null,
+        job.Trap is { } trap ? TrapView.From(trap, job.Status() == JobStatus.TrapPaused, extras.Now) : null,
         extras.TraceId, job.TraceParent, extras.Links);
 }
 

@@ -60,13 +60,13 @@ public sealed partial record JobListParameters
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => problems[field] = [message];
 
-        var statuses = new List<string>();
+        var statuses = new List<JobStatus>();
         foreach (var text in Status ?? [])
         {
-            if (JobStatus.Parse(text) is { } state)
+            if (JobStatuses.Parse(text) is { } state)
                 statuses.Add(state);
             else
-                Fail("status", $"Unknown status '{text}'; one of {string.Join(", ", JobStatus.All.Select(JobStatus.Display))}.");
+                Fail("status", $"Unknown status '{text}'; one of {string.Join(", ", JobStatuses.All.Select(JobStatuses.Display))}.");
         }
         var ids = new List<Guid>();
         foreach (var text in Id ?? [])

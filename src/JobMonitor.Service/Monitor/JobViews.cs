@@ -19,7 +19,7 @@ public sealed record JobListItem(
             .Where(command => caller.MayAct(command, job.Project, job.Environment, job.Approvers))
             .Select(command => command.Wire())
             .ToList();
-        return new(job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), JobStatus.Display(job.Status),
+        return new(job.Id, job.Key, job.Name, job.Project, job.Environment, job.Type.ToString(), job.Status.Display(),
             job.Step.Wire(), job.Progress, job.Natures, job.Owner, job.ScheduledAt, job.MaxStartAt, job.StartedAt, job.EndedAt,
             job.CreatedAt, allowed);
     }

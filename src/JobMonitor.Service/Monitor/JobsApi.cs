@@ -46,12 +46,12 @@ public static class JobsApi
         return TypedResults.Ok(new JobListPage(
             page.Items.Select(job => JobListItem.From(job, caller)).ToList(),
             page.NextCursor,
-            JobStatus.All.ToDictionary(JobStatus.Display, status => counts.GetValueOrDefault(status))));
+            JobStatuses.All.ToDictionary(JobStatuses.Display, status => counts.GetValueOrDefault(status))));
     }
 
     /// <summary>Every status's display name, in the order of the spec: the monitor's tabs and its status filter.</summary>
     public static Ok<IReadOnlyList<string>> ListStatuses() =>
-        TypedResults.Ok<IReadOnlyList<string>>(JobStatus.All.Select(JobStatus.Display).ToList());
+        TypedResults.Ok<IReadOnlyList<string>>(JobStatuses.All.Select(JobStatuses.Display).ToList());
 
     /// <summary>The job dashboard, by id or key; 404 when the job is outside the caller's scopes.</summary>
     public static async Task<Results<Ok<JobDetail>, ProblemHttpResult>> GetJob(

@@ -24,8 +24,8 @@ public readonly record struct InstantRange(DateTimeOffset? From, DateTimeOffset?
 /// </summary>
 public sealed record JobListFilter
 {
-    /// <summary>Saga state names (<see cref="JobStatus" />); a job in any of them matches.</summary>
-    public IReadOnlyList<string> Statuses { get; init; } = [];
+    /// <summary>A job in any of them matches.</summary>
+    public IReadOnlyList<JobStatus> Statuses { get; init; } = [];
 
     /// <summary>Only these jobs, when any: how the live table learns which of the jobs that changed it shows.</summary>
     public IReadOnlyList<Guid> Ids { get; init; } = [];

@@ -1,3 +1,4 @@
+using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Security;
 using Npgsql;
 using NpgsqlTypes;
@@ -50,13 +51,13 @@ internal sealed class JobListWhere
     /// <paramref name="each" /> one per status (alternatives: a query part each, read in index order and merged).
     /// None when the filter has no status.
     /// </summary>
-    public IReadOnlyList<string> StatusConditions(IReadOnlyList<string> statuses, bool each)
+    public IReadOnlyList<string> StatusConditions(IReadOnlyList<JobStatus> statuses, bool each)
     {
         if (statuses.Count == 0)
             return [];
         if (statuses.Count == 1 || each)
-            return statuses.Select(status => Parameter("status = {0}", Text(status))).ToList();
-        return [Parameter("status = ANY({0})", Text(statuses.ToArray()))];
+            return statuses.Select(status => Parameter("status = {0}", Text(status.StateName()))).ToList();
+        return [Parameter("status = ANY({0})", Text(JobStatuses.StateNames(statuses)))];
     }
 
     /// <summary>Adds a condition whose <c>{0}</c>, <c>{1}</c>... are <paramref name="values" />.</summary>

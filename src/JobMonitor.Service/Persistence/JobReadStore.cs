@@ -17,7 +17,7 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
     // rescheduled meanwhile).
     const string CountWaitingByStatusSql = $"""
         SELECT status, count(*),
-               min(CASE WHEN status IN ('{JobStatus.Trapped}', '{JobStatus.TrapPaused}') AND data->'trap'->>'trappedAt' IS NOT NULL
+               min(CASE WHEN status IN ('{nameof(JobStatus.Trapped)}', '{nameof(JobStatus.TrapPaused)}') AND data->'trap'->>'trappedAt' IS NOT NULL
                         THEN (data->'trap'->>'trappedAt')::timestamptz ELSE updated_at END)
         FROM jobmonitor.jobs
         GROUP BY status
@@ -57,13 +57,13 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Jobs per status (state name) matching the filter without its status part, inside <paramref name="scopes" />:
+    /// Jobs per status matching the filter without its status part, inside <paramref name="scopes" />:
     /// the monitor's tabs. Statuses without jobs are absent.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountAsync(
+    public async Task<IReadOnlyDictionary<JobStatus, long>> CountAsync(
         JobListFilter filter, IReadOnlyList<ScopePattern> scopes, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var counts = new Dictionary<JobStatus, long>();
         // A filter on nothing but place and nature (scopes are on place too) is answered by the rollup.
         var rollup = filter.NarrowsOnlyByPlaceAndNature;
         var where = JobListWhere.For(rollup ? filter with { Nature = null } : filter, scopes);
@@ -84,21 +84,21 @@ public sealed class JobReadStore(NpgsqlDataSource dataSource)
             command.Parameters.Add(new NpgsqlParameter<string>("rollup_nature", filter.Nature ?? JobCounts.AllJobs));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            counts[reader.GetString(0)] = reader.GetInt64(1);
+            counts[JobStatuses.OfState(reader.GetString(0))] = reader.GetInt64(1);
         return counts;
     }
 
     /// <summary>
-    /// Every status that has jobs (state name) with how many and since when the oldest has waited. Synchronous: gauge
+    /// Every status that has jobs with how many and since when the oldest has waited. Synchronous: gauge
     /// callbacks are.
     /// </summary>
-    public IReadOnlyDictionary<string, JobsInStatus> CountWaitingByStatus()
+    public IReadOnlyDictionary<JobStatus, JobsInStatus> CountWaitingByStatus()
     {
         using var command = dataSource.CreateCommand(CountWaitingByStatusSql);
         using var reader = command.ExecuteReader();
-        var result = new Dictionary<string, JobsInStatus>(StringComparer.Ordinal);
+        var result = new Dictionary<JobStatus, JobsInStatus>();
         while (reader.Read())
-            result[reader.GetString(0)] = new JobsInStatus(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+            result[JobStatuses.OfState(reader.GetString(0))] = new JobsInStatus(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
         return result;
     }
 

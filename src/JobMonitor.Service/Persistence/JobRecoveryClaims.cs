@@ -16,7 +16,7 @@ public sealed record OverdueJob(Guid JobId, string Kind, Guid? StepRunId, string
 /// </summary>
 public static class JobRecoveryClaims
 {
-    static readonly string[] DispatchedStatuses = [JobStatus.Ready, JobStatus.Rollback];
+    static readonly string[] DispatchedStatuses = JobStatuses.StateNames(JobStatus.Ready, JobStatus.Rollback);
 
     const string ClaimOverdueSql = """
         WITH overdue AS (
@@ -63,8 +63,8 @@ public static class JobRecoveryClaims
         command.Parameters.AddWithValue("batch", batchSize);
         command.Parameters.AddWithValue("dispatched", DispatchedStatuses);
         command.Parameters.AddWithValue("executing", StepRunLeases.ExecutingStatuses);
-        command.Parameters.AddWithValue("ready", JobStatus.Ready);
-        command.Parameters.AddWithValue("approval", JobStatus.WaitingForApproval);
+        command.Parameters.AddWithValue("ready", JobStatus.Ready.StateName());
+        command.Parameters.AddWithValue("approval", JobStatus.WaitingForApproval.StateName());
         command.Parameters.AddWithValue("pre", JobStep.Pre.ToString());
         command.Parameters.AddWithValue("run", JobStep.Run.ToString());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -41,7 +41,7 @@ public sealed record PurgedJobs(long Jobs, long Rows, IReadOnlyList<string> Pend
 public static class JobRetention
 {
     /// <summary>Statuses a job only leaves by an operator's rerun or delete.</summary>
-    public static IReadOnlyList<string> EndedStatuses { get; } =
+    public static IReadOnlyList<JobStatus> EndedStatuses { get; } =
         [JobStatus.Finished, JobStatus.Error, JobStatus.Canceled, JobStatus.Expired, JobStatus.Rejected, JobStatus.Abend];
 
     // One sweeper at a time across instances, per batch: a second one would only contend for the same rows.
@@ -106,7 +106,7 @@ public static class JobRetention
         }
         await using var purge = new NpgsqlCommand(PurgeBatch, connection, transaction);
         purge.Parameters.AddWithValue("before", before);
-        purge.Parameters.AddWithValue("ended", EndedStatuses.ToArray());
+        purge.Parameters.AddWithValue("ended", JobStatuses.StateNames(EndedStatuses));
         purge.Parameters.AddWithValue("batch", batch);
         PurgedJobs purged;
         Guid[] ids;

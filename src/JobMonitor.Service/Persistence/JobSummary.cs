@@ -12,8 +12,7 @@ public sealed record JobSummary
     public required string Environment { get; init; }
     public required JobType Type { get; init; }
 
-    /// <summary>The saga's state name, e.g. <c>WaitingForApproval</c>; see <see cref="JobStatus.Display" />.</summary>
-    public required string Status { get; init; }
+    public required JobStatus Status { get; init; }
 
     public required JobStep Step { get; init; }
     public required double Progress { get; init; }

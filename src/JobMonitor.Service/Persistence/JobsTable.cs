@@ -103,7 +103,7 @@ internal static class JobsTable
         Project = reader.GetString(3),
         Environment = reader.GetString(4),
         Type = Enum.Parse<JobType>(reader.GetString(5)),
-        Status = reader.GetString(6),
+        Status = JobStatuses.OfState(reader.GetString(6)),
         Step = Enum.Parse<JobStep>(reader.GetString(7)),
         Progress = reader.GetDouble(8),
         ScheduledAt = reader.GetFieldValue<DateTimeOffset>(9),

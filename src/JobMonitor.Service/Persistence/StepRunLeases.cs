@@ -12,7 +12,7 @@ namespace JobMonitor.Service.Persistence;
 public sealed class StepRunLeases(NpgsqlDataSource dataSource)
 {
     // The job waits for its current step run in these statuses: Ready until the saga has heard that it started.
-    internal static readonly string[] ExecutingStatuses = [JobStatus.Ready, JobStatus.Running, JobStatus.Rollback];
+    internal static readonly string[] ExecutingStatuses = JobStatuses.StateNames(JobStatus.Ready, JobStatus.Running, JobStatus.Rollback);
 
     const string ClaimSql = """
         INSERT INTO jobmonitor.step_runs (step_run_id, job_id, worker, claimed_at, heartbeat_at)

@@ -8,17 +8,17 @@ namespace JobMonitor.Service.Telemetry;
 /// <summary>Jobs by status, and the traps and approvals waiting for a person with the age of the oldest, from the jobs table.</summary>
 public sealed class JobGauges
 {
-    static readonly string[] TrapStatuses = [JobStatus.Trapped, JobStatus.TrapPaused];
-    static readonly string[] ApprovalStatuses = [JobStatus.WaitingForApproval];
+    static readonly JobStatus[] TrapStatuses = [JobStatus.Trapped, JobStatus.TrapPaused];
+    static readonly JobStatus[] ApprovalStatuses = [JobStatus.WaitingForApproval];
 
     readonly TimeProvider time;
-    readonly CachedReading<IReadOnlyDictionary<string, JobsInStatus>> counts;
+    readonly CachedReading<IReadOnlyDictionary<JobStatus, JobsInStatus>> counts;
 
     public JobGauges(JobReadStore jobs, IMeterFactory meters, TimeProvider time, IOptions<TelemetryOptions> options, ILogger<JobGauges> logger)
     {
         this.time = time;
         // Gauge callbacks are synchronous; the cache keeps the reading to one query per period.
-        counts = new(jobs.CountWaitingByStatus, new Dictionary<string, JobsInStatus>(), options.Value.GaugeCacheTime, time,
+        counts = new(jobs.CountWaitingByStatus, new Dictionary<JobStatus, JobsInStatus>(), options.Value.GaugeCacheTime, time,
             e => logger.LogWarning(e, "Could not count the jobs by status for the gauges"));
 
         var meter = meters.Create(JobMonitorTelemetry.Name);
@@ -32,17 +32,17 @@ public sealed class JobGauges
     IEnumerable<Measurement<long>> ByStatus()
     {
         var current = counts.Value;
-        return JobStatus.All.Select(status => new Measurement<long>(
-            current.TryGetValue(status, out var count) ? count.Jobs : 0, new KeyValuePair<string, object?>("status", status)));
+        return JobStatuses.All.Select(status => new Measurement<long>(
+            current.TryGetValue(status, out var count) ? count.Jobs : 0, new KeyValuePair<string, object?>("status", status.StateName())));
     }
 
-    long Waiting(string[] statuses)
+    long Waiting(JobStatus[] statuses)
     {
         var current = counts.Value;
         return statuses.Sum(s => current.TryGetValue(s, out var count) ? count.Jobs : 0);
     }
 
-    double OldestAge(string[] statuses)
+    double OldestAge(JobStatus[] statuses)
     {
         var current = counts.Value;
         var oldest = statuses.Select(s => current.TryGetValue(s, out var count) ? count.OldestSince : null).Min();

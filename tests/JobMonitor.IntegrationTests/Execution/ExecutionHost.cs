@@ -167,11 +167,11 @@ public sealed class ExecutionHost : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task SetJobStatusAsync(Guid jobId, string status)
+    public async Task SetJobStatusAsync(Guid jobId, JobStatus status)
     {
         await using var command = Database.CreateCommand("UPDATE jobmonitor.jobs SET status = @status WHERE id = @id");
         command.Parameters.AddWithValue("id", jobId);
-        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("status", status.StateName());
         await command.ExecuteNonQueryAsync();
     }
 

@@ -86,7 +86,7 @@ public sealed class KilledInstanceTests(ServiceHostFixture host)
         Assert.True(detectedAfter <= AbendWithin, $"reported {detectedAfter.TotalSeconds:0.0} s after the kill");
         Assert.Single(await File.ReadAllLinesAsync(sideEffects, TestContext.Current.CancellationToken));
 
-        await jobs.WaitForStatusAsync(jobId, JobStatus.Abend, AbendWithin - sinceKill.Elapsed + TimeSpan.FromSeconds(1));
+        await jobs.WaitForStatusAsync(jobId, JobStatus.Abend.Display(), AbendWithin - sinceKill.Elapsed + TimeSpan.FromSeconds(1));
         var abendAfter = sinceKill.Elapsed;
         TestContext.Current.TestOutputHelper?.WriteLine($"job Abend {abendAfter.TotalSeconds:0.0} s after the kill");
         Assert.True(abendAfter <= AbendWithin, $"Abend {abendAfter.TotalSeconds:0.0} s after the kill");

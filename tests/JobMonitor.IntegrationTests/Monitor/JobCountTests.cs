@@ -23,7 +23,7 @@ public sealed class JobCountTests(ServiceHostFixture host)
         await using (var transaction = await JobSagaTransaction.BeginAsync(dataSource, cancel))
         {
             var running = await transaction.LoadAsync(moved.CorrelationId, cancel);
-            running!.CurrentState = JobStatus.Running;
+            running!.CurrentState = JobStatus.Running.StateName();
             running.Natures = [".NET"];
             await transaction.UpdateAsync(running, cancel);
             var gone = await transaction.LoadAsync(deleted.CorrelationId, cancel);

@@ -94,7 +94,7 @@ public sealed class JobListTests(ServiceHostFixture host)
             ListedJobs.Count(page, "Finished"), ListedJobs.Count(page, "Error")));
         var prod = await jobs.PageAsync("environment=PROD");
         Assert.Equal(1L, ListedJobs.Count(prod, "Finished"));
-        Assert.Equal(JobStatus.All.Count, prod.GetProperty("counts").EnumerateObject().Count());
+        Assert.Equal(JobStatuses.All.Count, prod.GetProperty("counts").EnumerateObject().Count());
     }
 
     [Fact]

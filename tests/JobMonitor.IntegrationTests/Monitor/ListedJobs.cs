@@ -19,13 +19,13 @@ public sealed class ListedJobs(ServiceHostFixture host)
 
     public static DateTimeOffset Base { get; } = new(2031, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public DeploymentJobState Job(int minute, string status = JobStatus.Finished, Action<DeploymentJobState>? change = null)
+    public DeploymentJobState Job(int minute, JobStatus status = JobStatus.Finished, Action<DeploymentJobState>? change = null)
     {
         var id = Guid.NewGuid();
         var job = new DeploymentJobState
         {
             CorrelationId = id,
-            CurrentState = status,
+            CurrentState = status.StateName(),
             Step = JobStep.End,
             Key = $"N.LIST-{id:N}",
             Name = $"web {minute}",

@@ -139,16 +139,16 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
         Assert.Equal(0, (await RowsOfAsync(dataSource, job))["jobs"]);
     }
 
-    static async Task<Guid> InsertAsync(NpgsqlDataSource dataSource, string status, TimeSpan? endedAgo)
+    static async Task<Guid> InsertAsync(NpgsqlDataSource dataSource, JobStatus status, TimeSpan? endedAgo)
     {
         var job = JobSagaTransactionTests.NewJob(createdAt: Now - TimeSpan.FromDays(365));
-        job.CurrentState = status;
+        job.CurrentState = status.StateName();
         job.EndedAt = Now - endedAgo;
         job.PendingLog.Add(new JobLogEntry { JobId = job.CorrelationId, Exec = 1, Step = "Run", Level = JobLogLevel.Info, Text = "deployed", At = job.CreatedAt });
         job.PendingAudit.Add(new AuditEntry
         {
             JobId = job.CorrelationId, JobKey = job.Key, CommandId = Guid.NewGuid(), Action = "approve", User = "ana",
-            FromStatus = JobStatus.WaitingForApproval, ToStatus = JobStatus.Ready, At = job.CreatedAt,
+            FromStatus = JobStatus.WaitingForApproval.StateName(), ToStatus = JobStatus.Ready.StateName(), At = job.CreatedAt,
         });
         await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, Cancellation);
         await transaction.InsertAsync(job, Cancellation);
@@ -188,13 +188,13 @@ public sealed class JobRetentionTests(MigratedDatabase database) : IClassFixture
         return rows;
     }
 
-    static async Task<Dictionary<string, long>> CountListedAsync(NpgsqlDataSource dataSource)
+    static async Task<Dictionary<JobStatus, long>> CountListedAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT status, count(*) FROM jobmonitor.jobs GROUP BY status");
         await using var reader = await command.ExecuteReaderAsync(Cancellation);
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var counts = new Dictionary<JobStatus, long>();
         while (await reader.ReadAsync(Cancellation))
-            counts[reader.GetString(0)] = reader.GetInt64(1);
+            counts[JobStatuses.OfState(reader.GetString(0))] = reader.GetInt64(1);
         return counts;
     }
 

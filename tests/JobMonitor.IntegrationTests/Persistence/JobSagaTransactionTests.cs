@@ -91,7 +91,7 @@ public sealed class JobSagaTransactionTests(MigratedDatabase database) : IClassF
         return new DeploymentJobState
         {
             CorrelationId = jobId,
-            CurrentState = JobStatus.Ready,
+            CurrentState = JobStatus.Ready.StateName(),
             Key = $"N.TEST-{jobId:N}",
             Name = "direct",
             Project = "proj",

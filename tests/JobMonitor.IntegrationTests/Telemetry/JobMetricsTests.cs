@@ -104,7 +104,7 @@ public sealed class JobMetricsTests(ServiceHostFixture host)
         await using var connection = new NpgsqlConnection(host.ConnectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT count(*) FROM jobmonitor.jobs WHERE status IN ('{JobStatus.Trapped}', '{JobStatus.TrapPaused}')", connection);
+            $"SELECT count(*) FROM jobmonitor.jobs WHERE status IN ('{JobStatus.Trapped.StateName()}', '{JobStatus.TrapPaused.StateName()}')", connection);
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 

@@ -66,10 +66,10 @@ public static class StatesDocument
 
 
             """);
-        text.Append("| command | ").AppendJoin(" | ", JobStatus.All.Select(JobStatus.Display)).Append(" |\n");
-        text.Append("| --- |").Append(string.Concat(JobStatus.All.Select(_ => " --- |"))).Append('\n');
+        text.Append("| command | ").AppendJoin(" | ", JobStatuses.All.Select(JobStatuses.Display)).Append(" |\n");
+        text.Append("| --- |").Append(string.Concat(JobStatuses.All.Select(_ => " --- |"))).Append('\n');
         foreach (var command in JobCommandRules.All)
-            text.Append($"| {command.Wire()} | ").AppendJoin(" | ", JobStatus.All.Select(s => Cell(command, s))).Append(" |\n");
+            text.Append($"| {command.Wire()} | ").AppendJoin(" | ", JobStatuses.All.Select(s => Cell(command, s))).Append(" |\n");
         return text.ToString();
     }
 
@@ -99,7 +99,7 @@ public static class StatesDocument
     static readonly JobStep[] Steps = Enum.GetValues<JobStep>();
 
     /// <summary>Allowed in every step of the status, in some (named), or in none.</summary>
-    static string Cell(OperatorCommand command, string status)
+    static string Cell(OperatorCommand command, JobStatus status)
     {
         var steps = Steps.Where(step => JobCommandRules.Allows(command, status, step)).ToList();
         return steps.Count == Steps.Length ? "✓"

@@ -32,11 +32,11 @@ public sealed class JobCommandRulesSpecs(JobHarnessFixture fixture) : IClassFixt
 
     [Theory]
     [MemberData(nameof(TransitionMatrixSpecs.Cases), MemberType = typeof(TransitionMatrixSpecs))]
-    public async Task The_rules_allow_a_command_where_the_saga_accepts_it(string status, string command)
+    public async Task The_rules_allow_a_command_where_the_saga_accepts_it(JobStatus status, string command)
     {
         var jobId = await _jobs.BringToAsync(status);
         var job = _jobs.Instance(jobId)!;
-        var allowed = JobCommandRules.Allows(Rules[command], job.CurrentState, job.Step);
+        var allowed = JobCommandRules.Allows(Rules[command], job.Status(), job.Step);
 
         var (accepted, rejection) = await _jobs.SendAsync(JobStages.Command(command, jobId));
 

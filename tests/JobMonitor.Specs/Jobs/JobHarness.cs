@@ -214,12 +214,12 @@ public sealed class ScriptedWorker(TimeProvider clock) : IConsumer<RunJobStep>
 /// <summary>One harness shared by the tests of a class (each test uses its own jobs, or a shared one it leaves unchanged).</summary>
 public sealed class JobHarnessFixture : IAsyncLifetime
 {
-    readonly Dictionary<string, Guid> _shared = [];
+    readonly Dictionary<JobStatus, Guid> _shared = [];
 
     public JobHarness Jobs { get; private set; } = null!;
 
     /// <summary>One job per status, for the tests of commands that must leave it as it is.</summary>
-    public async Task<Guid> SharedAsync(string status)
+    public async Task<Guid> SharedAsync(JobStatus status)
     {
         if (!_shared.TryGetValue(status, out var jobId))
             _shared[status] = jobId = await Jobs.BringToAsync(status);

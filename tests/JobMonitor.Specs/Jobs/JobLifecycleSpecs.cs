@@ -155,14 +155,14 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     {
         var create = JobHarness.Create(p => p.Pre("build").Run("deploy"), scheduledAt: JobHarness.Start.AddHours(1));
         await _jobs.Bus.Bus.Publish(create);
-        await _jobs.WaitUntilAsync(create.JobId, j => j.Step == JobStep.Run && j.CurrentState == JobStatus.Ready, "to the RUN gate");
+        await _jobs.WaitUntilAsync(create.JobId, j => j.Step == JobStep.Run && j.CurrentState == JobStatus.Ready.StateName(), "to the RUN gate");
         var preRun = _jobs.Instance(create.JobId)!.Steps.Single(s => s.Step == JobStep.Pre).StepRunId;
 
         await _jobs.Bus.Bus.Publish(new StepRunStarted { JobId = create.JobId, StepRunId = preRun, Worker = "late-worker" });
 
         Assert.True(await _jobs.Bus.Consumed.Any<StepRunStarted>(x => x.Context.Message.StepRunId == preRun));
         var job = _jobs.Instance(create.JobId)!;
-        Assert.Equal(JobStatus.Ready, job.CurrentState);
+        Assert.Equal(JobStatus.Ready, job.Status());
         Assert.Null(job.StepRunId);
         Assert.Null(job.ClaimedBy);
     }

@@ -22,7 +22,7 @@ public sealed class JobRecoverySpecs : IAsyncLifetime
         var job = await _jobs.WaitUntilAsync(create.JobId, j => j.Step == JobStep.Pre && j.StepRunId is not null, "PRE dispatched");
         var stepRunId = job.StepRunId!.Value;
         Assert.True(await _jobs.Bus.Consumed.Any<RunJobStep>(x => x.Context.Message.StepRunId == stepRunId));
-        Assert.Equal(JobStatus.Ready, _jobs.Instance(create.JobId)!.CurrentState);
+        Assert.Equal(JobStatus.Ready, _jobs.Instance(create.JobId)!.Status());
 
         await _jobs.Bus.Bus.Publish(new RecoverJob { JobId = create.JobId, Kind = JobRecoveryKind.Dispatch, StepRunId = stepRunId });
 
@@ -71,7 +71,7 @@ public sealed class JobRecoverySpecs : IAsyncLifetime
 
         await _jobs.WaitUntilAsync(create.JobId, _ => _jobs.Bus.Consumed.Select<RecoverJob>().Count(x => x.Context.Message.JobId == create.JobId) == 3, "the re-drives were consumed");
         job = _jobs.Instance(create.JobId)!;
-        Assert.Equal(JobStatus.Finished, job.CurrentState);
+        Assert.Equal(JobStatus.Finished, job.Status());
         Assert.DoesNotContain(job.PendingLog, l => l.Text.StartsWith("recovered:", StringComparison.Ordinal));
         Assert.Single(_jobs.Bus.Published.Select<RunJobStep>(), x => x.Context.Message.StepRunId == preRun);
     }

@@ -10,7 +10,7 @@ namespace JobMonitor.Specs.Jobs;
 /// <summary>Puts a fresh job in a given status the way real traffic would, and sends it commands.</summary>
 public static class JobStages
 {
-    public static async Task<Guid> BringToAsync(this JobHarness jobs, string status)
+    public static async Task<Guid> BringToAsync(this JobHarness jobs, JobStatus status)
     {
         var later = JobHarness.Start.AddHours(1);
         var (create, arrived) = status switch
@@ -52,7 +52,7 @@ public static class JobStages
                 });
                 break;
         }
-        await jobs.WaitUntilAsync(create.JobId, j => j.CurrentState == status, $"to be {status}");
+        await jobs.WaitUntilAsync(create.JobId, In(status), $"to be {status}");
         return create.JobId;
     }
 
@@ -94,7 +94,7 @@ public static class JobStages
         return answer!.Value;
     }
 
-    static Func<DeploymentJobState, bool> In(string status) => j => j.CurrentState == status;
+    static Func<DeploymentJobState, bool> In(JobStatus status) => j => j.CurrentState == status.StateName();
 
-    static bool AtRunGate(DeploymentJobState job) => job.CurrentState == JobStatus.Ready && job.Step == JobStep.Run && job.StepRunId is null;
+    static bool AtRunGate(DeploymentJobState job) => job.CurrentState == JobStatus.Ready.StateName() && job.Step == JobStep.Run && job.StepRunId is null;
 }

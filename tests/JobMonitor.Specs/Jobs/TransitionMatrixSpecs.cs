@@ -10,10 +10,8 @@ namespace JobMonitor.Specs.Jobs;
 /// </summary>
 public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
 {
-    const string Gone = "(deleted)";
-
-    /// <summary>command → (status it is allowed in → status it leads to).</summary>
-    static readonly Dictionary<string, Dictionary<string, string>> Allowed = new()
+    /// <summary>command → (status it is allowed in → status it leads to; null: the job is deleted).</summary>
+    static readonly Dictionary<string, Dictionary<JobStatus, JobStatus?>> Allowed = new()
     {
         ["rerun POST"] = Each([JobStatus.Ready, JobStatus.WaitingForApproval, JobStatus.Rejected, JobStatus.Expired, JobStatus.Abend,
             JobStatus.Finished, JobStatus.Error, JobStatus.Canceled], JobStatus.Finished),
@@ -27,7 +25,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
             [JobStatus.WaitingForApproval] = JobStatus.WaitingForApproval,
         },
         ["delete"] = Each([JobStatus.Ready, JobStatus.WaitingForApproval, JobStatus.Rejected, JobStatus.Expired, JobStatus.Abend,
-            JobStatus.Finished, JobStatus.Error, JobStatus.Canceled, JobStatus.Trapped, JobStatus.TrapPaused], Gone),
+            JobStatus.Finished, JobStatus.Error, JobStatus.Canceled, JobStatus.Trapped, JobStatus.TrapPaused], null),
         ["trap skip"] = Each([JobStatus.Trapped, JobStatus.TrapPaused], JobStatus.Finished),
         ["pause trap"] = Each([JobStatus.Trapped], JobStatus.TrapPaused),
         ["resume trap"] = Each([JobStatus.TrapPaused], JobStatus.Trapped),
@@ -35,10 +33,10 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
 
     readonly JobHarness _jobs = fixture.Jobs;
 
-    public static TheoryData<string, string> Cases()
+    public static TheoryData<JobStatus, string> Cases()
     {
-        var data = new TheoryData<string, string>();
-        foreach (var status in JobStatus.All)
+        var data = new TheoryData<JobStatus, string>();
+        foreach (var status in JobStatuses.All)
             foreach (var command in Allowed.Keys)
                 data.Add(status, command);
         return data;
@@ -46,7 +44,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task A_command_is_applied_only_where_the_spec_allows_it(string status, string command)
+    public async Task A_command_is_applied_only_where_the_spec_allows_it(JobStatus status, string command)
     {
         var jobId = await _jobs.BringToAsync(status);
         var before = _jobs.Instance(jobId)!;
@@ -57,17 +55,17 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
         if (Allowed[command].TryGetValue(status, out var next))
         {
             Assert.True(accepted, $"{command} in {status} was rejected: {rejection?.ReasonCode} {rejection?.Message}");
-            if (next == Gone)
-                await WaitGoneAsync(jobId);
+            if (next is { } reached)
+                await _jobs.WaitUntilAsync(jobId, j => j.CurrentState == reached.StateName(), $"to reach {reached} after {command}");
             else
-                await _jobs.WaitUntilAsync(jobId, j => j.CurrentState == next, $"to reach {next} after {command}");
+                await WaitGoneAsync(jobId);
             return;
         }
 
         Assert.False(accepted, $"{command} was accepted in {status}");
         Assert.Equal("not_allowed_in_status", rejection!.ReasonCode);
         var after = _jobs.Instance(jobId)!;
-        Assert.Equal((status, version, step, exec), (after.CurrentState, after.Version, after.Step, after.Exec));
+        Assert.Equal((status, version, step, exec), (after.Status(), after.Version, after.Step, after.Exec));
     }
 
     [Fact]
@@ -88,7 +86,7 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
         var jobId = await _jobs.BringToAsync(JobStatus.Finished);
         var rerun = new RerunJob { JobId = jobId, CommandId = Guid.NewGuid(), RequestedBy = SpecUsers.Operator, Step = "POST" };
         Assert.True((await _jobs.SendAsync(rerun)).Accepted);
-        await _jobs.WaitUntilAsync(jobId, j => j.Exec == 2 && j.CurrentState == JobStatus.Finished, "execution 2 to finish");
+        await _jobs.WaitUntilAsync(jobId, j => j.Exec == 2 && j.CurrentState == JobStatus.Finished.StateName(), "execution 2 to finish");
 
         await _jobs.Bus.Bus.Publish(rerun);
 
@@ -107,11 +105,11 @@ public sealed class TransitionMatrixSpecs(JobHarnessFixture fixture) : IClassFix
 
         Assert.False(accepted);
         Assert.Equal("stale_version", rejection!.ReasonCode);
-        Assert.Equal(JobStatus.Ready, _jobs.Instance(jobId)!.CurrentState);
+        Assert.Equal(JobStatus.Ready, _jobs.Instance(jobId)!.Status());
     }
 
     async Task WaitGoneAsync(Guid jobId) =>
         Assert.Null(await _jobs.Saga.NotExists(jobId));
 
-    static Dictionary<string, string> Each(string[] statuses, string next) => statuses.ToDictionary(s => s, _ => next);
+    static Dictionary<JobStatus, JobStatus?> Each(JobStatus[] statuses, JobStatus? next) => statuses.ToDictionary(s => s, _ => next);
 }

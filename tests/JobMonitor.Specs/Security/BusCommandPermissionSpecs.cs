@@ -14,7 +14,7 @@ namespace JobMonitor.Specs.Security;
 public sealed class BusCommandPermissionSpecs(JobHarnessFixture fixture) : IClassFixture<JobHarnessFixture>
 {
     /// <summary>command → the status it is tried in, and who (besides the operators) may send it there.</summary>
-    static readonly Dictionary<string, (string Status, string[] Senders)> Permitted = new()
+    static readonly Dictionary<string, (JobStatus Status, string[] Senders)> Permitted = new()
     {
         ["rerun POST"] = (JobStatus.Finished, [Restarter]),
         ["cancel"] = (JobStatus.Ready, [Canceller]),
