@@ -62,7 +62,7 @@ public static class ActionsApi
         // Past the scope checks (they come before the pipeline's), so both are present and valid.
         var project = definition?.Project ?? body.Project!;
         var environment = definition?.Environment ?? body.Environment!;
-        if (!caller.Holds(JobActions.Create, project, environment))
+        if (!caller.Holds(JobAction.Create, project, environment))
             return Problems.Forbidden($"{caller.Name} may not create jobs in {project}/{environment}.");
         return await sender.PublishAsync(caller, command, command.CommandId, project, environment, http.RequestAborted);
     }

@@ -16,5 +16,5 @@ public sealed class DashboardAccessFilter : IDashboardAuthorizationFilter
 
     /// <summary>For <see cref="Hangfire.DashboardOptions.IsReadOnlyFunc" />: no buttons without restart somewhere.</summary>
     public static bool IsReadOnly(DashboardContext context) =>
-        context.GetHttpContext().Caller().ScopesOf(JobActions.Restart).Count == 0;
+        context.GetHttpContext().Caller().ScopesOf(JobAction.Restart).Count == 0;
 }

@@ -6,7 +6,7 @@ namespace JobMonitor.Service.Security;
 /// What one user may do: their roles and, per permission, the scopes it holds in. Built by <see cref="JobAccess" />
 /// from configuration; the same answers serve the HTTP API and the commands arriving on the bus.
 /// </summary>
-public sealed class Caller(string name, IReadOnlySet<string> roles, IReadOnlyDictionary<string, IReadOnlyList<ScopePattern>> grants)
+public sealed class Caller(string name, IReadOnlySet<string> roles, IReadOnlyDictionary<JobAction, IReadOnlyList<ScopePattern>> grants)
 {
     const string RolePrefix = "role:";
 
@@ -14,15 +14,15 @@ public sealed class Caller(string name, IReadOnlySet<string> roles, IReadOnlyDic
 
     public IReadOnlySet<string> Roles { get; } = roles;
 
-    /// <summary>Scopes where the user sees jobs: the scopes of the roles holding <see cref="JobActions.ViewMonitor" />.</summary>
-    public IReadOnlyList<ScopePattern> VisibleScopes => ScopesOf(JobActions.ViewMonitor);
+    /// <summary>Scopes where the user sees jobs: the scopes of the roles holding <see cref="JobAction.ViewMonitor" />.</summary>
+    public IReadOnlyList<ScopePattern> VisibleScopes => ScopesOf(JobAction.ViewMonitor);
 
-    public IReadOnlyList<ScopePattern> ScopesOf(string action) => grants.TryGetValue(action, out var scopes) ? scopes : [];
+    public IReadOnlyList<ScopePattern> ScopesOf(JobAction action) => grants.TryGetValue(action, out var scopes) ? scopes : [];
 
     /// <summary>Outside these, a job does not exist for the user (404, absent from lists, counts and events).</summary>
-    public bool CanSee(string project, string environment) => Holds(JobActions.ViewMonitor, project, environment);
+    public bool CanSee(string project, string environment) => Holds(JobAction.ViewMonitor, project, environment);
 
-    public bool Holds(string action, string project, string environment) =>
+    public bool Holds(JobAction action, string project, string environment) =>
         ScopesOf(action).Any(scope => scope.Covers(project, environment));
 
     /// <summary>Whether the user may send <paramref name="command" /> to this job, status aside.</summary>

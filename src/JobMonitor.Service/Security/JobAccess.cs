@@ -7,8 +7,8 @@ namespace JobMonitor.Service.Security;
 /// <summary>Answers "who may do what where" from <see cref="PermissionsOptions" />, reloaded when configuration changes.</summary>
 public sealed class JobAccess(IOptionsMonitor<PermissionsOptions> options)
 {
-    static readonly IReadOnlyDictionary<string, IReadOnlyList<ScopePattern>> NoGrants =
-        new Dictionary<string, IReadOnlyList<ScopePattern>>(StringComparer.Ordinal);
+    static readonly IReadOnlyDictionary<JobAction, IReadOnlyList<ScopePattern>> NoGrants =
+        new Dictionary<JobAction, IReadOnlyList<ScopePattern>>();
 
     // Every request and every bus command asks; a caller's scopes compile regexes, so each configured user is built
     // once per configuration (a reload brings a new options instance, and with it an empty cache). Users not in the
@@ -29,20 +29,21 @@ public sealed class JobAccess(IOptionsMonitor<PermissionsOptions> options)
     static Caller Build(string user, IEnumerable<string> roleNames, PermissionsOptions permissions)
     {
         var roles = roleNames.ToHashSet(StringComparer.Ordinal);
-        var grants = new Dictionary<string, List<ScopePattern>>(StringComparer.Ordinal);
+        var grants = new Dictionary<JobAction, List<ScopePattern>>();
         foreach (var role in roles)
         {
             if (!permissions.Roles.TryGetValue(role, out var granted))
                 continue;
             var scopes = granted.Scopes.Select(ScopePattern.Parse).ToList();
-            foreach (var action in granted.Actions)
+            // PermissionsOptionsValidator refuses a name that is no permission.
+            foreach (var action in granted.Actions.Select(JobActions.Parse).OfType<JobAction>())
             {
                 if (!grants.TryGetValue(action, out var list))
                     grants[action] = list = [];
                 list.AddRange(scopes);
             }
         }
-        return new Caller(user, roles, grants.ToDictionary(g => g.Key, g => (IReadOnlyList<ScopePattern>)g.Value, StringComparer.Ordinal));
+        return new Caller(user, roles, grants.ToDictionary(g => g.Key, g => (IReadOnlyList<ScopePattern>)g.Value));
     }
 
     /// <summary>The approvers named by the approval ops of the job's PRE step.</summary>

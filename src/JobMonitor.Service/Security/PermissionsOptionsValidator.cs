@@ -10,8 +10,8 @@ public sealed class PermissionsOptionsValidator : IValidateOptions<PermissionsOp
         var failures = new List<string>();
         foreach (var (role, granted) in options.Roles)
         {
-            failures.AddRange(granted.Actions.Where(a => !JobActions.All.Contains(a)).Select(a =>
-                $"Permissions:Roles:{role}:Actions: '{a}' is not a permission (known: {string.Join(", ", JobActions.All)})."));
+            failures.AddRange(granted.Actions.Where(a => JobActions.Parse(a) is null).Select(a =>
+                $"Permissions:Roles:{role}:Actions: '{a}' is not a permission (known: {string.Join(", ", JobActions.All.Select(k => k.Wire()))})."));
             foreach (var scope in granted.Scopes)
             {
                 try

@@ -47,6 +47,6 @@ public static class SessionApi
     {
         var caller = context.Caller();
         return TypedResults.Ok(new Me(caller.Name, [.. caller.Roles.Order(StringComparer.Ordinal)],
-            JobActions.All.Where(a => caller.ScopesOf(a).Count > 0).ToList()));
+            JobActions.All.Where(a => caller.ScopesOf(a).Count > 0).Select(a => a.Wire()).ToList()));
     }
 }

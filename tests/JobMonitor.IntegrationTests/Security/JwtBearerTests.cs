@@ -40,7 +40,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
             ["Auth:Jwt:Audience"] = Audience,
             ["Auth:Jwt:RequireHttpsMetadata"] = "false",
             ["Auth:ApiKeys:viewer"] = TestUsers.Settings()["Auth:ApiKeys:viewer"],
-            ["Permissions:Roles:viewers:Actions:0"] = JobActions.ViewMonitor,
+            ["Permissions:Roles:viewers:Actions:0"] = JobAction.ViewMonitor.Wire(),
             ["Permissions:Roles:viewers:Scopes:0"] = "*/*",
             [$"Permissions:Users:{User}:0"] = "viewers",
             ["Permissions:Users:viewer:0"] = "viewers",
@@ -71,7 +71,7 @@ public sealed class JwtBearerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var me = await response.Content.ReadFromJsonAsync<JsonDocument>(Cancel);
         Assert.Equal(User, me!.RootElement.GetProperty("name").GetString());
-        Assert.Equal([JobActions.ViewMonitor], me.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal([JobAction.ViewMonitor.Wire()], me.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
     }
 
     [Theory]

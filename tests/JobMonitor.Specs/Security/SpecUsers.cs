@@ -37,15 +37,15 @@ public static class SpecUsers
     {
         var settings = new Dictionary<string, string?>();
         Role(settings, "operators", "*/*", [.. JobActions.All]);
-        Role(settings, "viewers", "*/*", JobActions.ViewMonitor);
-        Role(settings, "restarters", "shop/*", JobActions.ViewMonitor, JobActions.Restart);
-        Role(settings, "cancellers", "shop/*", JobActions.ViewMonitor, JobActions.Cancel);
-        Role(settings, "deleters", "shop/*", JobActions.ViewMonitor, JobActions.Delete);
-        Role(settings, "approvers", "shop/*", JobActions.ViewMonitor, JobActions.ApproveAll);
-        Role(settings, "creators", "shop/*", JobActions.ViewMonitor, JobActions.Create);
+        Role(settings, "viewers", "*/*", JobAction.ViewMonitor);
+        Role(settings, "restarters", "shop/*", JobAction.ViewMonitor, JobAction.Restart);
+        Role(settings, "cancellers", "shop/*", JobAction.ViewMonitor, JobAction.Cancel);
+        Role(settings, "deleters", "shop/*", JobAction.ViewMonitor, JobAction.Delete);
+        Role(settings, "approvers", "shop/*", JobAction.ViewMonitor, JobAction.ApproveAll);
+        Role(settings, "creators", "shop/*", JobAction.ViewMonitor, JobAction.Create);
         Role(settings, "dev-operators", "shop/DEV", [.. JobActions.All]);
-        Role(settings, "blind", "*/*", [.. JobActions.All.Where(a => a != JobActions.ViewMonitor)]);
-        Role(settings, "release-managers", "*/*", JobActions.ViewMonitor);
+        Role(settings, "blind", "*/*", [.. JobActions.All.Where(a => a != JobAction.ViewMonitor)]);
+        Role(settings, "release-managers", "*/*", JobAction.ViewMonitor);
         User(settings, Operator, "operators");
         User(settings, Pipeline, "operators");
         User(settings, Viewer, "viewers");
@@ -62,10 +62,10 @@ public static class SpecUsers
         return settings;
     }
 
-    static void Role(Dictionary<string, string?> settings, string role, string scope, params string[] actions)
+    static void Role(Dictionary<string, string?> settings, string role, string scope, params JobAction[] actions)
     {
         for (var i = 0; i < actions.Length; i++)
-            settings[$"Permissions:Roles:{role}:Actions:{i}"] = actions[i];
+            settings[$"Permissions:Roles:{role}:Actions:{i}"] = actions[i].Wire();
         settings[$"Permissions:Roles:{role}:Scopes:0"] = scope;
     }
 

@@ -24,7 +24,7 @@ public sealed class CreateJobConsumer(
     {
         var command = context.Message;
         var (definition, rejection) = validator.Validate(command, clock.GetUtcNow());
-        if (definition is not null && !access.For(command.RequestedBy ?? "").Holds(JobActions.Create, definition.Project, definition.Environment))
+        if (definition is not null && !access.For(command.RequestedBy ?? "").Holds(JobAction.Create, definition.Project, definition.Environment))
         {
             rejection = new Rejection(RejectionCodes.Forbidden,
                 $"{command.RequestedBy ?? "(nobody)"} may not create jobs in {definition.Project}/{definition.Environment}.", "requestedBy");
