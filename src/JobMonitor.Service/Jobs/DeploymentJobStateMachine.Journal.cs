@@ -8,9 +8,15 @@ namespace JobMonitor.Service.Jobs;
 /// <summary>What every move leaves behind: the status announcement, the remembered command ids, the job log.</summary>
 public sealed partial class DeploymentJobStateMachine
 {
-    /// <summary>A move made by the step logic; staying in the same status still announces the new step.</summary>
+    /// <summary>
+    /// A move made by the step logic; staying in the same status still announces the new step. A move that
+    /// <see cref="StepLogicMoves" /> does not declare is a fault, not a move.
+    /// </summary>
     async Task MoveToAsync(BehaviorContext<DeploymentJobState> context, State target)
     {
+        var from = context.Saga.CurrentState ?? Initial.Name;
+        if (!StepLogicMoves.Any(m => m.Allows(context.Event, from, target)))
+            throw new InvalidOperationException($"{context.Event.Name} may not move job {context.Saga.Key} from {from} to {target.Name}: not in StepLogicMoves.");
         if (context.Saga.CurrentState == target.Name)
             await AnnounceAsync(context, target);
         else

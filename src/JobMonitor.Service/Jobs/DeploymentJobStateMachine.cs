@@ -136,6 +136,25 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
                 .ThenAsync(ResumeTrapTimeoutAsync)
                 .TransitionTo(Trapped)));
 
+        // The moves the step logic makes itself (MoveToAsync), where the next status depends on the pipeline: the next
+        // step, a rollback, approval, the RUN gate, a trap, the end. MoveToAsync refuses a move not listed here.
+        State[] next = [Ready, Rollback, WaitingForApproval, Expired, Finished, Error];
+        StepLogicMoves =
+        [
+            new(OpenJob, [Initial], next, "PRE dispatched; a step with nothing to run is passed at once"),
+            new(StepRunStarted, [Ready, Running], [Running], "a worker holds the step's lease (a rollback step stays in Rollback)"),
+            new(StepRunProgressed, [Ready, Running], [Running], "the step's first progress, its start message lost"),
+            new(StepRunFinished, [Ready, Running, Rollback], [Running, Trapped, .. next],
+                "the step's start if its message was lost, then a trap, or the next step, rollback, approval, RUN gate or end"),
+            new(RecoverJob, [Ready, Running, Rollback, WaitingForApproval], [Running, Trapped, .. next],
+                "a lost result applied as StepRunFinished, the RUN gate opened, or the max start date passed"),
+            new(JobTriggerFired, [Ready, Trapped], next, "the RUN gate opens (RUN dispatched, or expired); a trap times out"),
+            new(ApproveJob, [WaitingForApproval], next, "the RUN gate"),
+            new(RescheduleJob, [Ready, WaitingForApproval, Expired], next, "waiting again: for approval if owed, else at the RUN gate"),
+            new(RerunJob, AllStatesBut(Running, Rollback, Trapped, TrapPaused), next, "the step it restarts at, dispatched or at the RUN gate"),
+            new(RespondToTrap, [Trapped, TrapPaused], next, "retry and skip run the step on, abort ends it"),
+        ];
+
         // Last, as it reads the declarations above: in every other status a command is answered with a refusal.
         RefuseWhereUndeclared(ApproveJob, OperatorCommand.Approve);
         RefuseWhereUndeclared(RejectJob, OperatorCommand.Reject);
@@ -165,6 +184,9 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
             e.CorrelateById(m => m.Message.JobId);
             e.OnMissingInstance(m => m.ExecuteAsync(RejectMissingAsync));
         });
+
+    /// <summary>The moves of the step logic, declared in the constructor; docs/states.md lists them beside the graph.</summary>
+    public IReadOnlyList<StepLogicMove> StepLogicMoves { get; }
 
     State[] AllStatesBut(params State[] excluded) =>
         new[] { Ready, Running, WaitingForApproval, Rejected, Expired, Abend, Rollback, Finished, Error, Canceled, Trapped, TrapPaused }

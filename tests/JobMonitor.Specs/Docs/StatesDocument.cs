@@ -7,8 +7,7 @@ namespace JobMonitor.Specs.Docs;
 
 /// <summary>
 /// docs/states.md, drawn from the job saga's own declaration: MassTransit's graph of it (a status, the event handled
-/// in it, the status its TransitionTo leads to) and the command table the API reads. The moves the step logic makes
-/// imperatively are not in a declaration, so they are listed by hand here, next to the code that draws the rest.
+/// in it, the status its TransitionTo leads to), the moves its step logic declares, and the command table the API reads.
 /// </summary>
 public static class StatesDocument
 {
@@ -41,22 +40,17 @@ public static class StatesDocument
 
             ## Moves the step logic makes
 
-            Not declared, so not in the diagram: where the next status depends on the pipeline (the next step, a
-            rollback, the RUN gate, a trap), the handlers move the job themselves (`MoveToAsync`,
-            DeploymentJobStateMachine.*.cs).
+            Not in the diagram: where the next status depends on the pipeline (the next step, a rollback, approval,
+            the RUN gate, a trap, the end), the handlers move the job themselves (`MoveToAsync`). The constructor
+            declares these moves in `StepLogicMoves`, and `MoveToAsync` refuses any other.
 
-            | message | from | to |
-            | --- | --- | --- |
-            | OpenJob | (new) | Ready: PRE dispatched; a PRE with nothing to run goes on as after StepRunFinished |
-            | StepRunStarted, or the first progress or result of a step run | Ready | Running (Rollback stays Rollback) |
-            | StepRunFinished, RecoverJob (a lost result) | Running, Ready, Rollback | Ready: the next step dispatched or waiting at the RUN gate; Rollback: a rollback step; WaitingForApproval: after PRE with an approval op; Trapped: an op trapped; Expired: past the max start date at the RUN gate; Finished or Error: after the last step |
-            | JobTriggerFired (RUN gate), RecoverJob | Ready | Ready (RUN dispatched), Expired |
-            | RecoverJob (the max start date passed unnoticed) | Ready, WaitingForApproval | Expired |
-            | JobTriggerFired (trap time-out) | Trapped | as RespondToTrap, with the op's time-out action |
-            | ApproveJob | WaitingForApproval | Ready, Expired (the RUN gate) |
-            | RescheduleJob | Ready, WaitingForApproval, Expired | Ready, WaitingForApproval, Expired |
-            | RerunJob | see the table below | Ready: the step it restarts at, dispatched or waiting at the RUN gate; Expired: RUN past its max start date; a step with nothing to run goes on as after StepRunFinished |
-            | RespondToTrap | Trapped, TrapPaused | Ready or Rollback: retry runs the op again, skip the ops after it; abort, or a skip with no op left, ends the step as after StepRunFinished |
+            | message | from | to | why |
+            | --- | --- | --- | --- |
+
+            """);
+        foreach (var move in machine.StepLogicMoves)
+            text.Append($"| {move.Message.Name} | {Names(move.From)} | {Names(move.To)} | {move.Why} |\n");
+        text.Append("""
 
             ## Commands by status
 
@@ -93,6 +87,8 @@ public static class StatesDocument
     }
 
     public static string OutOfDate => $"{Path} does not match the job saga: rewrite it with {Regenerate}";
+
+    static string Names(IEnumerable<State> states) => string.Join(", ", states.Select(s => s.Name == "Initial" ? "(new)" : s.Name));
 
     static string Node(string state) => state is "Initial" or "Final" ? "[*]" : state;
 
