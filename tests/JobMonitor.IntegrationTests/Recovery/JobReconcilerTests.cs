@@ -76,7 +76,7 @@ public sealed class JobReconcilerTests(MigratedDatabase database) : SweepTestBas
         var spans = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == JobMonitorTelemetry.Source.Name,
+            ShouldListenTo = source => source.Name == JobMonitorTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
