@@ -20,7 +20,7 @@ public sealed record CommandReceipt(Guid CommandId, Guid JobId);
 /// again when the command arrives (the job may have moved on): these checks only make the usual answer quick and clear.
 /// </summary>
 public sealed class JobCommandSender(
-    NpgsqlDataSource dataSource, JobReadStore jobs, CommandStatusStore statuses, OutboxPublisher outbox, ILogger<JobCommandSender> logger)
+    NpgsqlDataSource dataSource, JobReadStore jobs, CommandStatusStore statuses, OutboxPublisher outbox, OutboxDelivery delivery, ILogger<JobCommandSender> logger)
 {
     public async Task<Results<Accepted<CommandReceipt>, ProblemHttpResult>> SendAsync(
         HttpContext http, JobRef jobRef, OperatorCommand action, IActionRequest body, FieldErrors errors, JobCommand command)
@@ -58,7 +58,7 @@ public sealed class JobCommandSender(
     {
         var name = command.GetType().Name;
         var stamped = command with { CommandId = commandId ?? NewId.NextGuid(), RequestedBy = caller.Name };
-        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, cancellationToken);
+        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, delivery, cancellationToken);
         var stored = await statuses.BeginAsync(transaction, new CommandStatus(stamped.CommandId, stamped.JobId, name, project,
             environment, caller.Name, CommandStates.Pending, null, null, null, false, default), cancellationToken);
         if (stored.JobId != stamped.JobId || stored.RequestedBy != caller.Name || stored.Command != name)

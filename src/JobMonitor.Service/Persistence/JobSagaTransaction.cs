@@ -14,23 +14,31 @@ public sealed class JobSagaTransaction : IAsyncDisposable
 {
     readonly NpgsqlConnection _connection;
     readonly NpgsqlTransaction _transaction;
+    readonly OutboxDelivery? _delivery;
     readonly List<DeploymentJobState> _logged = [];
     readonly Dictionary<Guid, string> _loaded = [];
     readonly List<OutboxMessage> _outgoing = [];
 
-    JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxDelivery? delivery)
     {
         _connection = connection;
         _transaction = transaction;
+        _delivery = delivery;
     }
 
-    public static async Task<JobSagaTransaction> BeginAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    /// <summary>A transaction whose messages the relay sends.</summary>
+    public static Task<JobSagaTransaction> BeginAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        BeginAsync(dataSource, null, cancellationToken);
+
+    /// <summary>A transaction that sends its messages itself once it has committed (the relay only if that fails).</summary>
+    public static async Task<JobSagaTransaction> BeginAsync(
+        NpgsqlDataSource dataSource, OutboxDelivery? delivery, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new JobSagaTransaction(connection, transaction);
+            return new JobSagaTransaction(connection, transaction, delivery);
         }
         catch (Exception)
         {
@@ -126,11 +134,14 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     /// <summary>A statement in this transaction, for the stores that take part in it.</summary>
     internal NpgsqlCommand CreateCommand(string sql) => Command(sql);
 
-    /// <summary>Writes the outbox rows and commits, then forgets the log lines that are now stored.</summary>
+    /// <summary>
+    /// Writes the outbox rows and commits, then forgets the log lines that are now stored and sends the messages (with
+    /// a delivery; else, or when it cannot, the relay sends them).
+    /// </summary>
     public async Task CommitAsync()
     {
         // Not cancellable: once the pipe has run, abandoning the commit half way only makes its outcome unknown.
-        await OutboxTable.InsertAsync(_connection, _transaction, _outgoing, CancellationToken.None);
+        var held = await OutboxTable.InsertAsync(_connection, _transaction, _outgoing, _delivery?.Hold, CancellationToken.None);
         _outgoing.Clear();
         await _transaction.CommitAsync(CancellationToken.None);
         foreach (var job in _logged)
@@ -140,6 +151,8 @@ public sealed class JobSagaTransaction : IAsyncDisposable
             job.PendingCommands.Clear();
         }
         _logged.Clear();
+        if (held.Count > 0)
+            await _delivery!.DeliverAsync(held);
     }
 
     public async ValueTask DisposeAsync()

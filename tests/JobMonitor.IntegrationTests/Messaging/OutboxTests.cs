@@ -73,5 +73,52 @@ public sealed class OutboxTests(MigratedDatabase database) : IClassFixture<Migra
         Assert.Equal([1, 2, 3, 4, 5], bench.Heard.Where(m => m.JobId == job).Select(m => m.Number));
     }
 
+    [Fact]
+    public async Task A_transaction_with_a_delivery_sends_its_messages_once_committed_with_no_relay_running()
+    {
+        var dataSource = await database.DataSourceAsync();
+        await using var bench = new RelayBench(dataSource);
+        var job = Guid.NewGuid();
+        var messages = Enumerable.Range(1, 3).Select(n => new OutboxProbe { JobId = job, Number = n }).ToArray();
+
+        await bench.WriteAsync(commit: true, bench.Delivery(await bench.BusAsync(), TimeSpan.FromMinutes(1)), messages);
+
+        // Sent and deleted by the commit itself; the relay would not take the rows for a minute.
+        Assert.Equal(0, await bench.RowsOfAsync(job));
+        await ServiceHostFixture.WaitUntilAsync(() => Task.FromResult(bench.Heard.Count(m => m.JobId == job) == messages.Length),
+            Patience, "the committed messages to be heard");
+        Assert.Equal([1, 2, 3], bench.Heard.Where(m => m.JobId == job).Select(m => m.Number));
+    }
+
+    [Fact]
+    public async Task Rows_a_delivery_cannot_send_go_to_the_relay_and_a_later_transaction_of_their_job_waits_behind_them()
+    {
+        var dataSource = await database.DataSourceAsync();
+        await using var bench = new RelayBench(dataSource);
+        var job = Guid.NewGuid();
+        OutboxProbe[] first = [new() { JobId = job, Number = 1 }, new() { JobId = job, Number = 2 }];
+        OutboxProbe[] second = [new() { JobId = job, Number = 3 }, new() { JobId = job, Number = 4 }];
+
+        await bench.WriteAsync(commit: true, bench.Delivery(RelayBench.UnreachableBus(), TimeSpan.FromSeconds(2)), first);
+        Assert.Equal(2, await bench.RowsOfAsync(job));
+        // The broker is reachable now, but rows 1 and 2 wait for the relay: 3 and 4 must not overtake them.
+        await bench.WriteAsync(commit: true, bench.Delivery(await bench.BusAsync(), TimeSpan.FromMinutes(1)), second);
+        Assert.Equal(4, await bench.RowsOfAsync(job));
+        Assert.DoesNotContain(bench.Heard, m => m.JobId == job);
+
+        var relay = RelayBench.Relay(dataSource, await bench.BusAsync(), NullLogger<OutboxRelay>.Instance);
+        await relay.StartAsync(Cancellation);
+        try
+        {
+            await ServiceHostFixture.WaitUntilAsync(async () => await bench.RowsOfAsync(job) == 0 && bench.Heard.Count(m => m.JobId == job) >= 4,
+                Patience, "the relay to send the rows of both transactions");
+        }
+        finally
+        {
+            await relay.StopAsync(CancellationToken.None);
+        }
+        Assert.Equal([1, 2, 3, 4], bench.Heard.Where(m => m.JobId == job).Select(m => m.Number));
+    }
+
     static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 }

@@ -5,6 +5,7 @@ using JobMonitor.Service.Persistence.Outbox;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -60,10 +61,13 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
         Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(new UriBuilder(TestServices.RabbitMq) { Port = 1 }.Uri));
 
     /// <summary>Writes <paramref name="messages" /> as outbox rows in one transaction, committed or rolled back.</summary>
-    public async Task WriteAsync(bool commit, params OutboxProbe[] messages)
+    public Task WriteAsync(bool commit, params OutboxProbe[] messages) => WriteAsync(commit, null, messages);
+
+    /// <summary>The same, sent by <paramref name="delivery" /> once committed (when it can).</summary>
+    public async Task WriteAsync(bool commit, OutboxDelivery? delivery, params OutboxProbe[] messages)
     {
         var publisher = new OutboxPublisher(await BusAsync(), new ServiceCollection().BuildServiceProvider());
-        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, TestContext.Current.CancellationToken);
+        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, delivery, TestContext.Current.CancellationToken);
         foreach (var message in messages)
             await publisher.PublishAsync(transaction, message, typeof(OutboxProbe), TestContext.Current.CancellationToken);
         if (commit)
@@ -84,6 +88,11 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
             DeliveryTimeout = TimeSpan.FromSeconds(1),
             MaxBackoff = TimeSpan.FromMilliseconds(500),
         }), TimeProvider.System, logger);
+
+    /// <summary>A delivery after commit through <paramref name="bus" />, whose rows the relay leaves alone for <paramref name="hold" />.</summary>
+    public OutboxDelivery Delivery(IBus bus, TimeSpan hold) =>
+        new(dataSource, bus, Options.Create(new OutboxOptions { CommitSendHold = hold }), TimeProvider.System,
+            NullLogger<OutboxDelivery>.Instance);
 
     async Task StartAsync(IBusControl bus)
     {

@@ -9,12 +9,13 @@ public static class OutboxExtensions
 {
     static readonly ConditionalWeakTable<IReceiveEndpointConfigurator, object> Configured = new();
 
-    /// <summary>The outbox's parts: the consume pipe's context factory, the publisher for the API, and the relay.</summary>
+    /// <summary>The outbox's parts: the consume pipe's context factory, the publisher for the API, the delivery after a commit and the relay.</summary>
     public static void AddOutbox(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<IOutboxContextFactory<JobSagaTransaction>, PostgresOutboxContextFactory>();
         builder.Services.AddSingleton<OutboxPublisher>();
+        builder.Services.AddSingleton<OutboxDelivery>();
         builder.Services.AddHostedService<OutboxRelay>();
     }
 

@@ -18,6 +18,13 @@ public sealed class OutboxOptions
     /// <summary>Longest pause between relay rounds while the broker or the database is away.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the relay leaves alone the rows that their transaction sends itself right after its commit
+    /// (<see cref="OutboxDelivery" />): the relay takes them after this only when the process died before it sent them.
+    /// Zero sends every row through the relay.
+    /// </summary>
+    public TimeSpan CommitSendHold { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long an applied message's id is kept to recognise its redelivery.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromHours(1);
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using JobMonitor.Service.Telemetry;
 using MassTransit;
-using MassTransit.Middleware;
-using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -74,7 +72,7 @@ public sealed class OutboxRelay(
             {
                 try
                 {
-                    await SendAsync(row, settings.DeliveryTimeout, cancellationToken);
+                    await OutboxSending.SendAsync(bus, row, settings.DeliveryTimeout, clock, logger, cancellationToken);
                     sent.Add(row.SequenceNumber);
                 }
                 catch (Exception e)
@@ -92,7 +90,7 @@ public sealed class OutboxRelay(
         await OutboxTable.DeleteAsync(connection, transaction, sent, CancellationToken.None);
         await OutboxTable.PostponeAsync(connection, transaction, failed, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        JobMonitorTelemetry.OutboxDelivered.Add(sent.Count);
+        JobMonitorTelemetry.OutboxDelivered.Add(sent.Count, OutboxSending.ByRelay);
         if (!failures.IsEmpty)
         {
             var failure = new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);
@@ -102,19 +100,6 @@ public sealed class OutboxRelay(
             logger.LogWarning(failure, "Outbox messages could not be sent; they are tried again later");
         }
         return rows.Count == settings.BatchSize;
-    }
-
-    async Task SendAsync(OutboxMessage row, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (row.ExpirationTime is { } expires && expires <= clock.GetUtcNow().UtcDateTime)
-        {
-            logger.LogDebug("Outbox message {MessageId} expired before it could be sent", row.MessageId);
-            return;
-        }
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var endpoint = await bus.GetSendEndpoint(row.Destination);
-        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, row.Destination), deadline.Token);
     }
 
     async Task SweepInboxAsync(OutboxOptions settings, CancellationToken cancellationToken)

@@ -15,15 +15,23 @@ public static class OutboxTable
         sent_time, expiration_time
         """;
 
-    // Rows take their sequence numbers in the order the messages were sent (the position in the arrays).
-    const string InsertSql = $"""
+    // Rows take their sequence numbers in the order the messages were sent (the position in the arrays). With a hold,
+    // the rows are left to the transaction that writes them, which sends them itself once it has committed: the relay
+    // takes them only after the hold. Not when a row of the same job waits for the relay (one it may send now, or one
+    // that failed and waits out its back-off): then these rows go to the relay too, behind it.
+    const string InsertSql = """
+        WITH earlier AS (
+            SELECT EXISTS (
+                SELECT 1 FROM jobmonitor.outbox_messages
+                WHERE job_id = ANY(@job_id) AND (not_before <= now() OR attempts > 0)) AS waiting)
         INSERT INTO jobmonitor.outbox_messages (
             broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-            sent_time, expiration_time)
+            sent_time, expiration_time, not_before)
         SELECT broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
-            sent_time, expiration_time
+            sent_time, expiration_time,
+            CASE WHEN @hold::interval IS NOT NULL AND NOT earlier.waiting THEN now() + @hold::interval ELSE now() END
         FROM unnest(
             @broker, @job_id, @message_id, @destination, @message_type, @content_type, @body, @headers, @properties,
             @conversation_id, @correlation_id, @initiator_id, @request_id, @source_address, @response_address,
@@ -31,9 +39,12 @@ public static class OutboxTable
             broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
             sent_time, expiration_time, position)
-        ORDER BY m.position;
-        SELECT pg_notify('{Channel}', '');
+        CROSS JOIN earlier
+        ORDER BY m.position
+        RETURNING message_id, sequence_number, not_before > now()
         """;
+
+    const string NotifySql = $"SELECT pg_notify('{Channel}', '')";
 
     // Rows another relay holds are skipped. Of a job whose earlier rows are held elsewhere, none is taken: they wait
     // until those are sent, so one job's messages leave in the order they were written.
@@ -75,13 +86,18 @@ public static class OutboxTable
         DELETE FROM jobmonitor.inbox_messages WHERE consumed_at < now() - @retention
         """;
 
-    public static async Task InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the rows. With <paramref name="hold" />, returns those left to the caller to send after its commit (see
+    /// InsertSql), with their sequence numbers; the others wake the relay when the transaction commits.
+    /// </summary>
+    public static async Task<IReadOnlyList<(long SequenceNumber, OutboxMessage Row)>> InsertAsync(NpgsqlConnection connection,
+        NpgsqlTransaction transaction, IReadOnlyList<OutboxMessage> messages, TimeSpan? hold, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
-            return;
+            return [];
         await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
         var p = command.Parameters;
+        p.Add(new NpgsqlParameter("hold", NpgsqlDbType.Interval) { Value = hold is { } h ? h : DBNull.Value });
         p.Add(Array("broker", NpgsqlDbType.Text, messages.Select(m => m.Broker.ToString())));
         p.Add(Array("job_id", NpgsqlDbType.Uuid, messages.Select(m => m.JobId)));
         p.Add(Array("message_id", NpgsqlDbType.Uuid, messages.Select(m => m.MessageId)));
@@ -100,7 +116,25 @@ public static class OutboxTable
         p.Add(Array("fault_address", NpgsqlDbType.Text, messages.Select(m => m.FaultAddress?.ToString())));
         p.Add(Array("sent_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentTime)));
         p.Add(Array("expiration_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.ExpirationTime)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+
+        var held = new Dictionary<Guid, long>(messages.Count);
+        var toRelay = false;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetBoolean(2))
+                    held[reader.GetGuid(0)] = reader.GetInt64(1);
+                else
+                    toRelay = true;
+            }
+        }
+        if (toRelay)
+        {
+            await using var notify = new NpgsqlCommand(NotifySql, connection, transaction);
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return [.. messages.Where(m => held.ContainsKey(m.MessageId)).Select(m => (held[m.MessageId], m))];
     }
 
     /// <summary>Records the message as applied by the consumer; false when it was already.</summary>
@@ -128,7 +162,7 @@ public static class OutboxTable
     }
 
     public static async Task DeleteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(DeleteSql, connection, transaction);
         command.Parameters.Add(Array("sequence_numbers", NpgsqlDbType.Bigint, sequenceNumbers));
@@ -137,7 +171,7 @@ public static class OutboxTable
 
     /// <summary>Puts rows that could not be sent aside for a while (longer after each attempt).</summary>
     public static async Task PostponeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IEnumerable<long> sequenceNumbers, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(PostponeSql, connection, transaction);
         command.Parameters.Add(Array("sequence_numbers", NpgsqlDbType.Bigint, sequenceNumbers));

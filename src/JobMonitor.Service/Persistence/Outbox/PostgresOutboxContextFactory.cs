@@ -8,16 +8,16 @@ namespace JobMonitor.Service.Persistence.Outbox;
 /// <summary>
 /// MassTransit's consumer outbox on PostgreSQL. Each delivery runs in one transaction: the inbox row (consumer,
 /// message id) first, then the consumer, whose saga writes (see PostgresSagaRepositoryContextFactory) and sends join
-/// that transaction, then one commit. A redelivery of a message already applied finds its inbox row and is acked
+/// that transaction, then one commit, after which the transaction sends what it wrote to the outbox. A redelivery of a message already applied finds its inbox row and is acked
 /// without running the consumer again.
 /// </summary>
-public sealed class PostgresOutboxContextFactory(NpgsqlDataSource dataSource, IServiceProvider provider)
+public sealed class PostgresOutboxContextFactory(NpgsqlDataSource dataSource, OutboxDelivery delivery, IServiceProvider provider)
     : IOutboxContextFactory<JobSagaTransaction>
 {
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, context.CancellationToken);
+        await using var transaction = await JobSagaTransaction.BeginAsync(dataSource, delivery, context.CancellationToken);
         // A raw JSON message from a publisher that set no message_id cannot be recognised when it comes again: it is
         // applied as new (the saga still knows a repeated command by its commandId).
         var first = context.GetOriginalMessageId() is not { } messageId
