@@ -195,8 +195,7 @@ public sealed class StepRunExecutor(
         {
             await bus.Publish(message, publish =>
             {
-                if (timed)
-                    publish.TrySetPriority(MessagePriorities.Timed);
+                publish.TrySetPriority(timed ? MessagePriorities.Timed : MessagePriorities.Underway);
             }, timeout.Token);
             return true;
         }

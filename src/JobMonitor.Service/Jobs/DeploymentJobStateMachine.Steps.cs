@@ -195,8 +195,7 @@ public sealed partial class DeploymentJobStateMachine
         {
             send.Headers.Set(JobTracing.ProjectHeader, job.Project);
             send.Headers.Set(JobTracing.EnvironmentHeader, job.Environment);
-            if (step == JobStep.Run)
-                send.TrySetPriority(MessagePriorities.Timed);
+            send.TrySetPriority(MessagePriorities.OfDispatch(step));
         });
     }
 
