@@ -33,8 +33,12 @@ public sealed class StepRunner(
     int claiming;
     TaskCompletionSource? claimsEnded;
     HostReceiveEndpointHandle? endpoint;
+    readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int RunningCount => running.Count;
+
+    /// <summary>Completes once run-job-step takes messages here (the bus connects it after its own start).</summary>
+    public Task Connected => connected.Task;
 
     /// <summary>Set once a shutdown began: no new step is taken here.</summary>
     public bool Draining => draining.IsCancellationRequested;
@@ -141,6 +145,20 @@ public sealed class StepRunner(
             });
             endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
                 (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
+            _ = MarkConnectedAsync(endpoint);
+        }
+    }
+
+    async Task MarkConnectedAsync(HostReceiveEndpointHandle handle)
+    {
+        try
+        {
+            await handle.Ready;
+            connected.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            connected.TrySetException(e);
         }
     }
 

@@ -59,6 +59,8 @@ public sealed class ExecutionHost : IAsyncLifetime
         });
         host = builder.Build();
         await host.StartAsync();
+        // The worker's endpoint is connected once the bus has started, after the host's start returns.
+        await host.Services.GetRequiredService<StepRunner>().Connected.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public async ValueTask DisposeAsync()

@@ -43,6 +43,8 @@ public sealed class StepRunCanceledConsumerTests(MigratedDatabase database) : IC
         });
         host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
+        // The worker's endpoint is connected once the bus has started, after the host's start returns.
+        await Runner.Connected.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
