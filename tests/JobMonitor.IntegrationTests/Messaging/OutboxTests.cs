@@ -81,12 +81,11 @@ public sealed class OutboxTests(MigratedDatabase database) : IClassFixture<Migra
         var job = Guid.NewGuid();
         var messages = Enumerable.Range(1, 3).Select(n => new OutboxProbe { JobId = job, Number = n }).ToArray();
 
-        await bench.WriteAsync(commit: true, bench.Delivery(await bench.BusAsync(), TimeSpan.FromMinutes(1)), messages);
+        await bench.WriteAsync(commit: true, await bench.DeliveryAsync(await bench.BusAsync(), TimeSpan.FromMinutes(1)), messages);
 
-        // Sent and deleted by the commit itself; the relay would not take the rows for a minute.
-        Assert.Equal(0, await bench.RowsOfAsync(job));
-        await ServiceHostFixture.WaitUntilAsync(() => Task.FromResult(bench.Heard.Count(m => m.JobId == job) == messages.Length),
-            Patience, "the committed messages to be heard");
+        // Sent by the commit itself and deleted right after; the relay would not take the rows for a minute.
+        await ServiceHostFixture.WaitUntilAsync(async () => bench.Heard.Count(m => m.JobId == job) == messages.Length
+            && await bench.RowsOfAsync(job) == 0, Patience, "the committed messages to be heard and their rows deleted");
         Assert.Equal([1, 2, 3], bench.Heard.Where(m => m.JobId == job).Select(m => m.Number));
     }
 
@@ -99,10 +98,10 @@ public sealed class OutboxTests(MigratedDatabase database) : IClassFixture<Migra
         OutboxProbe[] first = [new() { JobId = job, Number = 1 }, new() { JobId = job, Number = 2 }];
         OutboxProbe[] second = [new() { JobId = job, Number = 3 }, new() { JobId = job, Number = 4 }];
 
-        await bench.WriteAsync(commit: true, bench.Delivery(RelayBench.UnreachableBus(), TimeSpan.FromSeconds(2)), first);
+        await bench.WriteAsync(commit: true, await bench.DeliveryAsync(RelayBench.UnreachableBus(), TimeSpan.FromSeconds(2)), first);
         Assert.Equal(2, await bench.RowsOfAsync(job));
         // The broker is reachable now, but rows 1 and 2 wait for the relay: 3 and 4 must not overtake them.
-        await bench.WriteAsync(commit: true, bench.Delivery(await bench.BusAsync(), TimeSpan.FromMinutes(1)), second);
+        await bench.WriteAsync(commit: true, await bench.DeliveryAsync(await bench.BusAsync(), TimeSpan.FromMinutes(1)), second);
         Assert.Equal(4, await bench.RowsOfAsync(job));
         Assert.DoesNotContain(bench.Heard, m => m.JobId == job);
 

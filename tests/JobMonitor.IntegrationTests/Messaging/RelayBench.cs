@@ -26,6 +26,7 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
 {
     readonly ConcurrentQueue<OutboxProbe> _heard = new();
     readonly List<IBusControl> _buses = [];
+    readonly List<OutboxDelivery> _deliveries = [];
     IBusControl? _bus;
 
     public IReadOnlyCollection<OutboxProbe> Heard => _heard;
@@ -89,10 +90,18 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
             MaxBackoff = TimeSpan.FromMilliseconds(500),
         }), TimeProvider.System, logger);
 
-    /// <summary>A delivery after commit through <paramref name="bus" />, whose rows the relay leaves alone for <paramref name="hold" />.</summary>
-    public OutboxDelivery Delivery(IBus bus, TimeSpan hold) =>
-        new(dataSource, bus, Options.Create(new OutboxOptions { CommitSendHold = hold }), TimeProvider.System,
+    /// <summary>
+    /// A delivery after commit through <paramref name="bus" />, whose rows the relay leaves alone for
+    /// <paramref name="hold" />, running (it deletes the rows sent) until the bench is disposed.
+    /// </summary>
+    public async Task<OutboxDelivery> DeliveryAsync(IBus bus, TimeSpan hold)
+    {
+        var delivery = new OutboxDelivery(dataSource, bus, Options.Create(new OutboxOptions { CommitSendHold = hold }), TimeProvider.System,
             NullLogger<OutboxDelivery>.Instance);
+        await delivery.StartAsync(TestContext.Current.CancellationToken);
+        _deliveries.Add(delivery);
+        return delivery;
+    }
 
     async Task StartAsync(IBusControl bus)
     {
@@ -102,6 +111,11 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var delivery in _deliveries)
+        {
+            await delivery.StopAsync(CancellationToken.None);
+            delivery.Dispose();
+        }
         foreach (var bus in _buses)
             await bus.StopAsync(CancellationToken.None);
     }

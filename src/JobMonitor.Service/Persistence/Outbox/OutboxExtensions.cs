@@ -16,6 +16,7 @@ public static class OutboxExtensions
         builder.Services.AddScoped<IOutboxContextFactory<JobSagaTransaction>, PostgresOutboxContextFactory>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddSingleton<OutboxDelivery>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<OutboxDelivery>());
         builder.Services.AddHostedService<OutboxRelay>();
     }
 
