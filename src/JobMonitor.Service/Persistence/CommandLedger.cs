@@ -43,24 +43,24 @@ public sealed class CommandLedger(NpgsqlDataSource dataSource, IOptions<JobOptio
         DELETE FROM jobmonitor.command_ids WHERE at < @before
         """;
 
-    internal static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<AppliedCommand> commands, CancellationToken cancellationToken)
+    /// <summary>The record of <paramref name="commands" /> as applied, for the saga's transaction to send with its other writes.</summary>
+    internal static NpgsqlBatchCommand RecordCommand(IReadOnlyList<AppliedCommand> commands)
     {
-        await using var command = new NpgsqlCommand(RecordSql, connection, transaction);
+        var command = new NpgsqlBatchCommand(RecordSql);
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("command_id", commands.Select(c => c.CommandId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("job_id", commands.Select(c => c.JobId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("command", commands.Select(c => c.Command).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("at", commands.Select(c => c.At.ToUniversalTime()).ToArray()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
-    internal static async Task RecordDeletedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        Guid jobId, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>The record of a deleted job, for the saga's transaction to send with its other writes.</summary>
+    internal static NpgsqlBatchCommand RecordDeletedCommand(Guid jobId, DateTimeOffset at)
     {
-        await using var command = new NpgsqlCommand(RecordDeletedSql, connection, transaction);
+        var command = new NpgsqlBatchCommand(RecordDeletedSql);
         command.Parameters.Add(new NpgsqlParameter<Guid>("job_id", jobId));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", at.ToUniversalTime()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public async Task<(AppliedCommand? Applied, bool JobDeleted, int? Version)> LookUpAsync(

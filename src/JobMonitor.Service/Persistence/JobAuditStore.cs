@@ -16,10 +16,10 @@ public sealed class JobAuditStore(NpgsqlDataSource dataSource)
         FROM jobmonitor.job_audit WHERE job_id = @job_id ORDER BY id
         """;
 
-    internal static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+    /// <summary>The insert of <paramref name="entries" />, for the saga's transaction to send with its other writes.</summary>
+    internal static NpgsqlBatchCommand InsertCommand(IReadOnlyList<AuditEntry> entries)
     {
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        var command = new NpgsqlBatchCommand(InsertSql);
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("job_id", entries.Select(e => e.JobId).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("job_key", entries.Select(e => e.JobKey).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("command_id", entries.Select(e => e.CommandId).ToArray()));
@@ -29,7 +29,7 @@ public sealed class JobAuditStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]>("from_status", entries.Select(e => e.FromStatus).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<string[]>("to_status", entries.Select(e => e.ToStatus).ToArray()));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("at", entries.Select(e => e.At.ToUniversalTime()).ToArray()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(Guid jobId, CancellationToken cancellationToken)

@@ -62,8 +62,9 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
     {
         if (entries.Count == 0)
             return;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await InsertAsync(connection, null, entries, cancellationToken);
+        await using var command = dataSource.CreateCommand(InsertBatch);
+        AddInsertParameters(command.Parameters, entries);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<JobLogRecord>> ReadAsync(Guid jobId, long afterSeq, int limit, CancellationToken cancellationToken) =>
@@ -118,12 +119,16 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         return new JobLogRecord(seq, exec, step, null, JobLogLevel.Comment.Wire(), text, at, traceId, user);
     }
 
-    /// <summary>Also used by the saga repository, inside the transaction that saves the state.</summary>
-    internal static async Task InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<JobLogEntry> entries, CancellationToken cancellationToken)
+    /// <summary>The insert of <paramref name="entries" />, for the saga's transaction to send with its other writes.</summary>
+    internal static NpgsqlBatchCommand InsertCommand(IReadOnlyList<JobLogEntry> entries)
     {
-        await using var command = new NpgsqlCommand(InsertBatch, connection, transaction);
-        var parameters = command.Parameters;
+        var command = new NpgsqlBatchCommand(InsertBatch);
+        AddInsertParameters(command.Parameters, entries);
+        return command;
+    }
+
+    static void AddInsertParameters(NpgsqlParameterCollection parameters, IReadOnlyList<JobLogEntry> entries)
+    {
         parameters.Add(Array("job_id", NpgsqlDbType.Uuid, entries.Select(e => e.JobId)));
         parameters.Add(Array("exec", NpgsqlDbType.Integer, entries.Select(e => e.Exec)));
         parameters.Add(Array("step", NpgsqlDbType.Text, entries.Select(e => e.Step)));
@@ -133,7 +138,6 @@ public sealed class JobLogStore(NpgsqlDataSource dataSource) : IJobLogWriter
         parameters.Add(Array("at", NpgsqlDbType.TimestampTz, entries.Select(e => e.At.ToUniversalTime())));
         parameters.Add(Array("trace_id", NpgsqlDbType.Text, entries.Select(e => e.TraceId)));
         parameters.Add(Array("attachment", NpgsqlDbType.Text, entries.Select(e => e.Text.Length > LineLimit ? e.Text : null)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The whole text of a line cut at <see cref="LineLimit" />; null when the line has none (or does not exist).</summary>

@@ -9,6 +9,8 @@ namespace JobMonitor.Service.Persistence;
 /// One message's unit of work: a connection and a READ COMMITTED transaction. Loads take no lock; writes check
 /// the version read, so a concurrent save surfaces as <see cref="ConcurrencyException" /> and the message is retried.
 /// The messages sent meanwhile are outbox rows written by the commit, so they leave if and only if the change is stored.
+/// An update and the log lines, audit entries and outbox rows that go with it are sent together in one batch at the
+/// commit (one round trip, not one per table), so an update's conflict surfaces there.
 /// </summary>
 public sealed class JobSagaTransaction : IAsyncDisposable
 {
@@ -18,6 +20,9 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     readonly List<DeploymentJobState> _logged = [];
     readonly Dictionary<Guid, string> _loaded = [];
     readonly List<OutboxMessage> _outgoing = [];
+
+    // Writes sent in one batch at the commit; a check turns the rows a write affected into the exception it means.
+    readonly List<(NpgsqlBatchCommand Command, Func<int, Exception?>? Check)> _writes = [];
 
     JobSagaTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxDelivery? delivery)
     {
@@ -79,8 +84,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         if (inserted == 0)
             return false;
         job.Version = version;
-        await WritePendingLogAsync(job, cancellationToken);
-        await WritePendingAuditAsync(job, cancellationToken);
+        WritePending(job);
         return true;
     }
 
@@ -90,22 +94,21 @@ public sealed class JobSagaTransaction : IAsyncDisposable
             throw Conflict(job, "was created by another message");
     }
 
-    public async Task UpdateAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    /// <summary>Saves the instance at the commit, unless the message changed nothing.</summary>
+    public void Update(DeploymentJobState job)
     {
         // A message that changed nothing (a refused command, a stale trigger) leaves the row and its version alone.
         var document = JobsTable.Document(job);
         if (job.PendingLog.Count == 0 && job.PendingAudit.Count == 0 && job.PendingCommands.Count == 0
             && _loaded.TryGetValue(job.CorrelationId, out var loaded) && loaded == document)
             return;
-        var version = job.Version + 1;
-        await using var command = Command(JobsTable.Update);
-        JobsTable.AddRow(command.Parameters, job, version, document);
-        command.Parameters.Add(new NpgsqlParameter<int>("expected_version", job.Version));
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            throw Conflict(job, $"changed since version {job.Version} was read");
-        job.Version = version;
-        await WritePendingLogAsync(job, cancellationToken);
-        await WritePendingAuditAsync(job, cancellationToken);
+        var read = job.Version;
+        var command = new NpgsqlBatchCommand(JobsTable.Update);
+        JobsTable.AddRow(command.Parameters, job, read + 1, document);
+        command.Parameters.Add(new NpgsqlParameter<int>("expected_version", read));
+        _writes.Add((command, updated => updated == 0 ? Conflict(job, $"changed since version {read} was read") : null));
+        job.Version = read + 1;
+        WritePending(job);
     }
 
     public async Task DeleteAsync(DeploymentJobState job, CancellationToken cancellationToken)
@@ -120,8 +123,8 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         purge.Parameters.Add(new NpgsqlParameter<Guid>("id", job.CorrelationId));
         await purge.ExecuteNonQueryAsync(cancellationToken);
         job.PendingLog.Clear();
-        await WritePendingAuditAsync(job, cancellationToken);
-        await CommandLedger.RecordDeletedAsync(_connection, _transaction, job.CorrelationId, DateTimeOffset.UtcNow, cancellationToken);
+        WritePending(job);
+        _writes.Add((CommandLedger.RecordDeletedCommand(job.CorrelationId, DateTimeOffset.UtcNow), null));
     }
 
     /// <summary>Sends <paramref name="message" /> when, and only when, this transaction commits.</summary>
@@ -135,14 +138,13 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     internal NpgsqlCommand CreateCommand(string sql) => Command(sql);
 
     /// <summary>
-    /// Writes the outbox rows and commits, then forgets the log lines that are now stored and sends the messages (with
-    /// a delivery; else, or when it cannot, the relay sends them).
+    /// Sends the writes and the outbox rows in one batch and commits, then forgets the log lines that are now stored
+    /// and sends the messages (with a delivery; else, or when it cannot, the relay sends them).
     /// </summary>
     public async Task CommitAsync()
     {
         // Not cancellable: once the pipe has run, abandoning the commit half way only makes its outcome unknown.
-        var held = await OutboxTable.InsertAsync(_connection, _transaction, _outgoing, _delivery?.Hold, CancellationToken.None);
-        _outgoing.Clear();
+        var held = await WriteAsync();
         await _transaction.CommitAsync(CancellationToken.None);
         foreach (var job in _logged)
         {
@@ -155,6 +157,37 @@ public sealed class JobSagaTransaction : IAsyncDisposable
             await _delivery!.DeliverAsync(held);
     }
 
+    /// <summary>The batch: outbox rows first (their answer is the batch's only result), then the writes, checked.</summary>
+    async Task<IReadOnlyList<(long SequenceNumber, OutboxMessage Row)>> WriteAsync()
+    {
+        if (_outgoing.Count == 0 && _writes.Count == 0)
+            return [];
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        if (_outgoing.Count > 0)
+            batch.BatchCommands.Add(OutboxTable.InsertCommand(_outgoing, _delivery?.Hold));
+        foreach (var (command, _) in _writes)
+            batch.BatchCommands.Add(command);
+
+        IReadOnlyList<(long SequenceNumber, OutboxMessage Row)> held = [];
+        var toRelay = false;
+        await using (var reader = await batch.ExecuteReaderAsync(CancellationToken.None))
+        {
+            if (_outgoing.Count > 0)
+                (held, toRelay) = await OutboxTable.ReadInsertedAsync(reader, _outgoing, CancellationToken.None);
+        }
+        var first = _outgoing.Count > 0 ? 1 : 0;
+        for (var i = 0; i < _writes.Count; i++)
+        {
+            if (_writes[i].Check?.Invoke(batch.BatchCommands[first + i].RecordsAffected) is { } failure)
+                throw failure;
+        }
+        if (toRelay)
+            await OutboxTable.NotifyAsync(_connection, _transaction, CancellationToken.None);
+        _outgoing.Clear();
+        _writes.Clear();
+        return held;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // An uncommitted transaction is rolled back here.
@@ -162,24 +195,15 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    async Task WritePendingLogAsync(DeploymentJobState job, CancellationToken cancellationToken)
+    /// <summary>The job's pending log lines, applied commands and audit entries, written at the commit.</summary>
+    void WritePending(DeploymentJobState job)
     {
-        if (job.PendingLog.Count == 0)
-            return;
-        await JobLogStore.InsertAsync(_connection, _transaction, job.PendingLog, cancellationToken);
-        _logged.Add(job);
-    }
-
-    async Task WritePendingAuditAsync(DeploymentJobState job, CancellationToken cancellationToken)
-    {
+        if (job.PendingLog.Count > 0)
+            _writes.Add((JobLogStore.InsertCommand(job.PendingLog), null));
         if (job.PendingCommands.Count > 0)
-        {
-            await CommandLedger.RecordAsync(_connection, _transaction, job.PendingCommands, cancellationToken);
-            _logged.Add(job);
-        }
-        if (job.PendingAudit.Count == 0)
-            return;
-        await JobAuditStore.InsertAsync(_connection, _transaction, job.PendingAudit, cancellationToken);
+            _writes.Add((CommandLedger.RecordCommand(job.PendingCommands), null));
+        if (job.PendingAudit.Count > 0)
+            _writes.Add((JobAuditStore.InsertCommand(job.PendingAudit), null));
         _logged.Add(job);
     }
 

@@ -36,8 +36,11 @@ public sealed class PostgresSagaRepositoryContext<TMessage>(
     public Task Save(SagaConsumeContext<DeploymentJobState> context) =>
         transaction.InsertAsync(context.Saga, CancellationToken);
 
-    public Task Update(SagaConsumeContext<DeploymentJobState> context) =>
-        transaction.UpdateAsync(context.Saga, CancellationToken);
+    public Task Update(SagaConsumeContext<DeploymentJobState> context)
+    {
+        transaction.Update(context.Saga);
+        return Task.CompletedTask;
+    }
 
     public Task Delete(SagaConsumeContext<DeploymentJobState> context) =>
         transaction.DeleteAsync(context.Saga, CancellationToken);

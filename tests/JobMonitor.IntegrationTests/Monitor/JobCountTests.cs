@@ -25,7 +25,7 @@ public sealed class JobCountTests(ServiceHostFixture host)
             var running = await transaction.LoadAsync(moved.CorrelationId, cancel);
             running!.CurrentState = JobStatus.Running.StateName();
             running.Natures = [".NET"];
-            await transaction.UpdateAsync(running, cancel);
+            transaction.Update(running);
             var gone = await transaction.LoadAsync(deleted.CorrelationId, cancel);
             await transaction.DeleteAsync(gone!, cancel);
             await transaction.CommitAsync();

@@ -26,12 +26,14 @@ public sealed class JobSagaTransactionTests(MigratedDatabase database) : IClassF
             var winner = (await first.LoadAsync(job.CorrelationId, Cancellation))!;
             var loser = (await second.LoadAsync(job.CorrelationId, Cancellation))!;
             winner.Owner = "winner";
-            await first.UpdateAsync(winner, Cancellation);
+            first.Update(winner);
             await first.CommitAsync();
 
             loser.Owner = "loser";
             loser.PendingLog.Add(Line(loser, "lost"));
-            var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => second.UpdateAsync(loser, Cancellation));
+            // The update goes with the commit's batch: the conflict surfaces there, and nothing of it is stored.
+            second.Update(loser);
+            var conflict = await Assert.ThrowsAsync<ConcurrencyException>(second.CommitAsync);
             Assert.Equal(job.CorrelationId, conflict.CorrelationId);
             Assert.Single(loser.PendingLog);
         }

@@ -87,15 +87,12 @@ public static class OutboxTable
         """;
 
     /// <summary>
-    /// Writes the rows. With <paramref name="hold" />, returns those left to the caller to send after its commit (see
-    /// InsertSql), with their sequence numbers; the others wake the relay when the transaction commits.
+    /// The insert of the rows, for the writing transaction to send with its other writes (see InsertSql); its answer is
+    /// read by <see cref="ReadInsertedAsync" />.
     /// </summary>
-    public static async Task<IReadOnlyList<(long SequenceNumber, OutboxMessage Row)>> InsertAsync(NpgsqlConnection connection,
-        NpgsqlTransaction transaction, IReadOnlyList<OutboxMessage> messages, TimeSpan? hold, CancellationToken cancellationToken)
+    public static NpgsqlBatchCommand InsertCommand(IReadOnlyList<OutboxMessage> messages, TimeSpan? hold)
     {
-        if (messages.Count == 0)
-            return [];
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        var command = new NpgsqlBatchCommand(InsertSql);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter("hold", NpgsqlDbType.Interval) { Value = hold is { } h ? h : DBNull.Value });
         p.Add(Array("broker", NpgsqlDbType.Text, messages.Select(m => m.Broker.ToString())));
@@ -116,25 +113,34 @@ public static class OutboxTable
         p.Add(Array("fault_address", NpgsqlDbType.Text, messages.Select(m => m.FaultAddress?.ToString())));
         p.Add(Array("sent_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.SentTime)));
         p.Add(Array("expiration_time", NpgsqlDbType.TimestampTz, messages.Select(m => m.ExpirationTime)));
+        return command;
+    }
 
+    /// <summary>
+    /// The answer of <see cref="InsertCommand" />, the reader on its result: the rows left to the writer to send after
+    /// its commit, with their sequence numbers, and whether any row went to the relay instead (then the transaction
+    /// must wake it: <see cref="NotifyAsync" />).
+    /// </summary>
+    public static async Task<(IReadOnlyList<(long SequenceNumber, OutboxMessage Row)> Held, bool ToRelay)> ReadInsertedAsync(
+        NpgsqlDataReader reader, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
         var held = new Dictionary<Guid, long>(messages.Count);
         var toRelay = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (reader.GetBoolean(2))
-                    held[reader.GetGuid(0)] = reader.GetInt64(1);
-                else
-                    toRelay = true;
-            }
+            if (reader.GetBoolean(2))
+                held[reader.GetGuid(0)] = reader.GetInt64(1);
+            else
+                toRelay = true;
         }
-        if (toRelay)
-        {
-            await using var notify = new NpgsqlCommand(NotifySql, connection, transaction);
-            await notify.ExecuteNonQueryAsync(cancellationToken);
-        }
-        return [.. messages.Where(m => held.ContainsKey(m.MessageId)).Select(m => (held[m.MessageId], m))];
+        return ([.. messages.Where(m => held.ContainsKey(m.MessageId)).Select(m => (held[m.MessageId], m))], toRelay);
+    }
+
+    /// <summary>Wakes the relays when the transaction commits.</summary>
+    public static async Task NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var notify = new NpgsqlCommand(NotifySql, connection, transaction);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Records the message as applied by the consumer; false when it was already.</summary>
