@@ -49,9 +49,7 @@ public static class Messaging
 
 /// <summary>
 /// RabbitMQ priorities. The messages that start a RUN at its date jump the queue of the saga and of the step
-/// workers, so a burst of other jobs' traffic does not make a RUN late. Then come the steps of jobs already under way
-/// (their dispatch and their workers' reports), ahead of the jobs still to open: in a burst, the jobs opened first
-/// reach their RUN gate first, instead of every job waiting until all are opened.
+/// workers, so a burst of other jobs' traffic does not make a RUN late.
 /// </summary>
 public static class MessagePriorities
 {
@@ -60,10 +58,4 @@ public static class MessagePriorities
 
     /// <summary>Trigger fired, RUN step dispatched, RUN step claimed.</summary>
     public const byte Timed = 2;
-
-    /// <summary>A step of a job under way dispatched, started, progressed or ended.</summary>
-    public const byte Underway = 1;
-
-    /// <summary>The priority of a step's dispatch: a RUN's is timed.</summary>
-    public static byte OfDispatch(JobStep step) => step == JobStep.Run ? Timed : Underway;
 }

@@ -75,7 +75,8 @@ public sealed class RunJobStepConsumer(
         {
             send.Headers.Set(JobTracing.ProjectHeader, context.Headers.Get<string>(JobTracing.ProjectHeader));
             send.Headers.Set(JobTracing.EnvironmentHeader, context.Headers.Get<string>(JobTracing.EnvironmentHeader));
-            send.TrySetPriority(MessagePriorities.OfDispatch(context.Message.Step));
+            if (context.Message.Step == Jobs.JobStep.Run)
+                send.TrySetPriority(MessagePriorities.Timed);
         });
     }
 }

@@ -195,7 +195,8 @@ public sealed class StepRunExecutor(
         {
             await bus.Publish(message, publish =>
             {
-                publish.TrySetPriority(timed ? MessagePriorities.Timed : MessagePriorities.Underway);
+                if (timed)
+                    publish.TrySetPriority(MessagePriorities.Timed);
             }, timeout.Token);
             return true;
         }

@@ -195,7 +195,8 @@ public sealed partial class DeploymentJobStateMachine
         {
             send.Headers.Set(JobTracing.ProjectHeader, job.Project);
             send.Headers.Set(JobTracing.EnvironmentHeader, job.Environment);
-            send.TrySetPriority(MessagePriorities.OfDispatch(step));
+            if (step == JobStep.Run)
+                send.TrySetPriority(MessagePriorities.Timed);
         });
     }
 
