@@ -13,9 +13,15 @@ public static class PersistenceExtensions
     {
         var connectionString = PostgresConnectionString(builder.Configuration);
 
-        builder.Services.AddSingleton(provider => new NpgsqlDataSourceBuilder(connectionString)
-            .UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>())
-            .Build());
+        builder.Services.AddSingleton(provider =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
+            // The same few statements run thousands of times a minute: prepared on each connection after their second
+            // use, PostgreSQL parses and plans them once. A connection string that sets it keeps its own value.
+            if (!dataSource.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            return dataSource.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
+        });
 
         // First hosted service: the bus and Hangfire, registered later, start after the schema exists.
         builder.Services.AddHostedService<MigrationHostedService>();

@@ -44,9 +44,9 @@ public static class JobMonitorTelemetry
     public static readonly Counter<long> JobsRecovered = Meter.CreateCounter<long>(
         "jobmonitor.jobs.recovered", description: "Jobs re-driven by the reconciler (step dispatch, step result, RUN gate, max start), by kind");
 
-    /// <summary>Outbox rows the relay published and deleted.</summary>
+    /// <summary>Outbox rows published with a confirm, tagged by path: by their committing transaction, or by the relay.</summary>
     public static readonly Counter<long> OutboxDelivered = Meter.CreateCounter<long>(
-        "jobmonitor.outbox.delivered", description: "Outbox messages published (with confirms) and deleted by the relay");
+        "jobmonitor.outbox.delivered", description: "Outbox messages published with confirms, by the committing transaction (path=commit) or the relay (path=relay)");
 
     /// <summary>Relay rounds that failed (broker or database away); the rows stay and are sent later.</summary>
     public static readonly Counter<long> OutboxFailures = Meter.CreateCounter<long>(
