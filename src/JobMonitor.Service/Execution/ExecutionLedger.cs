@@ -1,4 +1,6 @@
 using System.Text.Json;
+using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Persistence;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,12 +28,16 @@ public sealed class ExecutionLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Ends the step run in one transaction with the ledger row of its last op: the result is durable before it is
-    /// published, so a result the broker lost is sent again by the reconciler. A null result: nobody waits for one.
+    /// Ends the step run in one transaction with the ledger row of its last op and its last log lines: the result is
+    /// durable before it is published, so a result the broker lost is sent again by the reconciler. A null result:
+    /// nobody waits for one.
     /// </summary>
-    public async Task FinishStepAsync(Guid stepRunId, OpResult? lastOp, StepRunFinished? result, CancellationToken cancellationToken)
+    public async Task FinishStepAsync(Guid stepRunId, OpResult? lastOp, StepRunFinished? result,
+        IReadOnlyList<JobLogEntry> logLines, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
+        if (logLines.Count > 0)
+            batch.BatchCommands.Add(JobLogStore.InsertCommand(logLines));
         if (lastOp is not null)
             batch.BatchCommands.Add(EndOpCommand(stepRunId, lastOp));
         var finish = new NpgsqlBatchCommand("""

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Options;
 namespace JobMonitor.Service.Execution;
 
 /// <summary>
-/// Takes the lease on a step run (one conditional insert in step_runs) and hands it to the <see cref="StepRunner"/>;
-/// the message is then acknowledged. A delivery that finds the lease taken, or the step run no longer current, does
+/// Takes the lease on a step run (one conditional insert in step_runs, with the start of its first op in op_runs) and
+/// hands it to the <see cref="StepRunner"/>; the message is then acknowledged. A delivery that finds the lease taken, or the step run no longer current, does
 /// nothing: duplicates and late deliveries are harmless.
 /// </summary>
 public sealed class RunJobStepConsumer(
     StepRunner runner,
     StepRunLeases leases,
+    TimeProvider time,
     IOptions<ExecutionOptions> options,
     ILogger<RunJobStepConsumer> logger) : IConsumer<RunJobStep>
 {
@@ -37,10 +38,13 @@ public sealed class RunJobStepConsumer(
                 await HandBackAsync(context);
                 return;
             }
+            // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip).
+            var first = Math.Max(step.FirstOp, 0);
+            var firstOp = first < step.Ops.Count ? new OpStart(first, time.GetUtcNow()) : null;
             bool claimed;
             try
             {
-                claimed = await leases.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, context.CancellationToken);
+                claimed = await leases.TryClaimAsync(step.StepRunId, step.JobId, options.Value.WorkerName, firstOp, context.CancellationToken);
             }
             finally
             {
@@ -57,7 +61,7 @@ public sealed class RunJobStepConsumer(
                 step.StepRunId, step.JobKey, step.Step, options.Value.WorkerName);
             var labels = new JobLabels(
                 context.Headers.Get<string>(JobTracing.ProjectHeader), context.Headers.Get<string>(JobTracing.EnvironmentHeader));
-            runner.Start(slot, step, labels);
+            runner.Start(slot, step, labels, firstOp);
             slot = null;
         }
         finally

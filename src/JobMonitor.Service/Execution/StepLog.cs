@@ -9,7 +9,8 @@ namespace JobMonitor.Service.Execution;
 /// <summary>
 /// The job log lines of one step run, written in small batches so that a chatty script neither floods the database
 /// with one insert per line nor holds its lines back: a batch goes out at 100 lines or 200 ms after its first line.
-/// What the ops' programs print is capped for the whole step run (<c>Execution:MaxOutputPerStep</c>).
+/// What the ops' programs print is capped for the whole step run (<c>Execution:MaxOutputPerStep</c>). The lines still
+/// unwritten when the step ends are handed to the caller (<see cref="CloseAsync"/>), to be written with its result.
 /// </summary>
 public sealed class StepLog : IAsyncDisposable
 {
@@ -25,6 +26,7 @@ public sealed class StepLog : IAsyncDisposable
     readonly Task pump;
     readonly long maxOutput;
     long outputUsed;
+    List<JobLogEntry> rest = [];
 
     public StepLog(RunJobStep step, long maxOutput, IJobLogWriter writer, TimeProvider time, ILogger logger)
     {
@@ -62,11 +64,23 @@ public sealed class StepLog : IAsyncDisposable
             Write(op, JobLogLevel.Warn, $"output truncated: the step's ops printed more than {maxOutput} characters; the rest is not logged");
     }
 
-    /// <summary>Writes what is left; the step's outcome is published only after its log.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Ends the log and returns the lines not written yet, for the caller to write in the transaction that ends the step
+    /// run: one round trip less per step, and the step's outcome is still stored only with its log.
+    /// </summary>
+    public async Task<IReadOnlyList<JobLogEntry>> CloseAsync()
     {
         lines.Writer.TryComplete();
         await pump;
+        var taken = rest;
+        rest = [];
+        return taken;
+    }
+
+    /// <summary>Writes what is left unless <see cref="CloseAsync"/> took it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await WriteAsync(await CloseAsync());
     }
 
     async Task PumpAsync()
@@ -82,6 +96,12 @@ public sealed class StepLog : IAsyncDisposable
                     batch.Add(line);
                 else if (!await MoreWithinAsync(reader, due.Token))
                     break;
+            }
+            // The log is closed and this batch is its end: it is left for the step's last write.
+            if (reader.Completion.IsCompleted)
+            {
+                rest = batch;
+                return;
             }
             await WriteAsync(batch);
         }
@@ -99,8 +119,10 @@ public sealed class StepLog : IAsyncDisposable
         }
     }
 
-    async Task WriteAsync(List<JobLogEntry> batch)
+    async Task WriteAsync(IReadOnlyList<JobLogEntry> batch)
     {
+        if (batch.Count == 0)
+            return;
         try
         {
             await writer.AppendAsync(batch, CancellationToken.None);

@@ -34,17 +34,21 @@ public sealed class StepRunExecutor(
 
     string Worker => options.Value.WorkerName;
 
-    /// <summary>Runs a claimed step run. <paramref name="giveUp"/> ends the retries of ledger writes (hard stop).</summary>
-    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, StepRunHandle handle, CancellationToken giveUp)
+    /// <summary>
+    /// Runs a claimed step run. <paramref name="firstOp"/>: the op whose start was recorded with the claim; the step run
+    /// started then. <paramref name="giveUp"/> ends the retries of ledger writes (hard stop).
+    /// </summary>
+    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, OpStart? firstOp, StepRunHandle handle, CancellationToken giveUp)
     {
         // Current for the whole step run, so the reports published at its end continue the job's trace.
         using var span = JobTracing.StartStep(step, labels);
-        var startedAt = time.GetUtcNow();
+        var startedAt = firstOp?.StartedAt ?? time.GetUtcNow();
         using var ended = new CancellationTokenSource();
         var started = ReportStartAsync(step, startedAt, ended.Token);
 
         StepEnd end;
         var clock = Stopwatch.StartNew();
+        IReadOnlyList<JobLogEntry> lastLines;
         var log = new StepLog(step, options.Value.MaxOutputPerStep, logWriter, time, logger);
         await using (log)
         {
@@ -52,7 +56,7 @@ public sealed class StepRunExecutor(
             var heartbeat = heartbeats.RunAsync(step, handle, heartbeatStop.Token);
             try
             {
-                end = await RunOpsAsync(step, startedAt, labels, log, handle, giveUp);
+                end = await RunOpsAsync(step, startedAt, firstOp, labels, log, handle, giveUp);
             }
             catch (Exception e) when (!giveUp.IsCancellationRequested)
             {
@@ -67,6 +71,7 @@ public sealed class StepRunExecutor(
                 await heartbeatStop.CancelAsync();
                 await heartbeat;
             }
+            lastLines = await log.CloseAsync();
         }
         var result = end.Report && handle.Reports
             ? new StepRunFinished
@@ -81,7 +86,7 @@ public sealed class StepRunExecutor(
                 StartedAt = startedAt,
             }
             : null;
-        await DurablyAsync(ct => ledger.FinishStepAsync(step.StepRunId, end.LastOp, result, ct), "finishing the step run", step, giveUp);
+        await DurablyAsync(ct => FinishAsync(step, end.LastOp, result, lastLines, ct), "finishing the step run", step, giveUp);
         var outcome = result is null ? OpOutcome.Lost : StepOutcomeOf(end);
         JobTracing.End(span, outcome, end.Error);
         JobMonitorTelemetry.StepDuration.Record(clock.Elapsed.TotalSeconds,
@@ -95,8 +100,26 @@ public sealed class StepRunExecutor(
                 + "it is stored and the reconciler sends it if this worker cannot", step.StepRunId, step.JobKey, attempt, ResultAttempts);
     }
 
-    async Task<StepEnd> RunOpsAsync(
-        RunJobStep step, DateTimeOffset stepStartedAt, JobLabels labels, StepLog log, StepRunHandle handle, CancellationToken giveUp)
+    /// <summary>
+    /// Ends the step run with its last log lines. Lines the database refuses (a NUL character, say) must not keep the
+    /// result from being stored, as a refused batch of lines never fails a step: the end is then written without them.
+    /// </summary>
+    async Task FinishAsync(RunJobStep step, OpResult? lastOp, StepRunFinished? result, IReadOnlyList<JobLogEntry> lines, CancellationToken ct)
+    {
+        try
+        {
+            await ledger.FinishStepAsync(step.StepRunId, lastOp, result, lines, ct);
+        }
+        catch (PostgresException e) when (!e.IsTransient && lines.Count > 0)
+        {
+            logger.LogError(e, "Could not write {Count} log lines of job {JobId} step run {StepRunId}; ending the step run without them",
+                lines.Count, step.JobId, step.StepRunId);
+            await ledger.FinishStepAsync(step.StepRunId, lastOp, result, [], ct);
+        }
+    }
+
+    async Task<StepEnd> RunOpsAsync(RunJobStep step, DateTimeOffset stepStartedAt, OpStart? firstOp, JobLabels labels,
+        StepLog log, StepRunHandle handle, CancellationToken giveUp)
     {
         var results = new List<OpResult>();
         // The ops before FirstOp ran in an earlier step run (a trap answered with retry or skip); they are not reported again.
@@ -109,9 +132,10 @@ public sealed class StepRunExecutor(
                 return new StepEnd(true, results, $"{handle.Reason} before op {op.Name}");
             }
 
-            var startedAt = time.GetUtcNow();
+            var begun = index == firstOp?.Index;
+            var startedAt = begun ? firstOp!.StartedAt : time.GetUtcNow();
             var opIndex = index;
-            if (!await DurablyAsync(ct => leases.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
+            if (!begun && !await DurablyAsync(ct => leases.TryBeginOpAsync(step.StepRunId, opIndex, step.JobId, Worker, startedAt, ct), "recording an op's start", step, giveUp))
             {
                 logger.LogWarning("Step run {StepRunId} of job {JobKey} is no longer current; op {Op} not run", step.StepRunId, step.JobKey, op.Name);
                 log.Write(op.Name, JobLogLevel.Warn, $"op {op.Name} not run: the step run is no longer current");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Telemetry;
 using JobMonitor.Service.Execution.Dispatch;
 using MassTransit;
@@ -80,8 +81,11 @@ public sealed class StepRunner(
         return new StepSlot(slots);
     }
 
-    /// <summary>Starts a claimed step run; the runner owns the slot from here on.</summary>
-    public void Start(StepSlot slot, RunJobStep step, JobLabels labels)
+    /// <summary>
+    /// Starts a claimed step run; the runner owns the slot from here on. <paramref name="firstOp"/>: the op whose start
+    /// was recorded with the claim.
+    /// </summary>
+    public void Start(StepSlot slot, RunJobStep step, JobLabels labels, OpStart? firstOp)
     {
         var handle = new StepRunHandle();
         var entry = new Running(handle);
@@ -92,7 +96,7 @@ public sealed class StepRunner(
             slot.Dispose();
             return;
         }
-        entry.Task = Task.Run(() => RunAsync(step, labels, handle, slot));
+        entry.Task = Task.Run(() => RunAsync(step, labels, firstOp, handle, slot));
     }
 
     /// <summary>Stops a step run running on this instance: its current op is canceled (process trees killed).</summary>
@@ -104,11 +108,11 @@ public sealed class StepRunner(
         return true;
     }
 
-    async Task RunAsync(RunJobStep step, JobLabels labels, StepRunHandle handle, StepSlot slot)
+    async Task RunAsync(RunJobStep step, JobLabels labels, OpStart? firstOp, StepRunHandle handle, StepSlot slot)
     {
         try
         {
-            await executor.ExecuteAsync(step, labels, handle, giveUp.Token);
+            await executor.ExecuteAsync(step, labels, firstOp, handle, giveUp.Token);
         }
         catch (Exception e)
         {

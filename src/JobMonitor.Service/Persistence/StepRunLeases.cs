@@ -14,14 +14,22 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
     // The job waits for its current step run in these statuses: Ready until the saga has heard that it started.
     internal static readonly string[] ExecutingStatuses = JobStatuses.StateNames(JobStatus.Ready, JobStatus.Running, JobStatus.Rollback);
 
+    // The lease and, when the step has an op to run, that op's start: one statement, so one round trip.
     const string ClaimSql = """
-        INSERT INTO jobmonitor.step_runs (step_run_id, job_id, worker, claimed_at, heartbeat_at)
-        SELECT @step_run_id, @job_id, @worker, clock_timestamp(), clock_timestamp()
-        WHERE EXISTS (
-            SELECT 1 FROM jobmonitor.jobs
-            WHERE id = @job_id AND step_run_id = @step_run_id AND status = ANY(@statuses)
-            FOR SHARE)
-        ON CONFLICT (step_run_id) DO NOTHING
+        WITH claimed AS (
+            INSERT INTO jobmonitor.step_runs (step_run_id, job_id, worker, claimed_at, heartbeat_at)
+            SELECT @step_run_id, @job_id, @worker, clock_timestamp(), clock_timestamp()
+            WHERE EXISTS (
+                SELECT 1 FROM jobmonitor.jobs
+                WHERE id = @job_id AND step_run_id = @step_run_id AND status = ANY(@statuses)
+                FOR SHARE)
+            ON CONFLICT (step_run_id) DO NOTHING
+            RETURNING step_run_id),
+        first_op AS (
+            INSERT INTO jobmonitor.op_runs (step_run_id, op_index, job_id, worker, started_at)
+            SELECT step_run_id, @op_index, @job_id, @worker, @started_at FROM claimed
+            WHERE @op_index IS NOT NULL)
+        SELECT count(*) FROM claimed
         """;
 
     const string RenewSql = """
@@ -62,16 +70,23 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
     /// <summary>
     /// Takes the lease on a step run, only while it is its job's current one and nobody holds it: the first worker
     /// wins, a late or duplicate delivery finds the row and gets false. The share lock makes a concurrent saga update
-    /// (cancel, supersede) either wait for this insert or be seen by it.
+    /// (cancel, supersede) either wait for this insert or be seen by it. With <paramref name="firstOp"/>, the start of
+    /// that op is recorded with the lease, as <see cref="TryBeginOpAsync"/> would record it right after.
     /// </summary>
-    public async Task<bool> TryClaimAsync(Guid stepRunId, Guid jobId, string worker, CancellationToken cancellationToken)
+    public async Task<bool> TryClaimAsync(
+        Guid stepRunId, Guid jobId, string worker, OpStart? firstOp, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ClaimSql);
         command.Parameters.AddWithValue("step_run_id", stepRunId);
         command.Parameters.AddWithValue("job_id", jobId);
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("statuses", ExecutingStatuses);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.Add(new NpgsqlParameter("op_index", NpgsqlDbType.Integer) { Value = (object?)firstOp?.Index ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("started_at", NpgsqlDbType.TimestampTz)
+        {
+            Value = (object?)firstOp?.StartedAt.ToUniversalTime() ?? DBNull.Value,
+        });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
     /// <summary>
@@ -141,6 +156,9 @@ public enum LeaseRenewal
     /// <summary>Not renewed: the lease was judged expired (abend) or released; someone else decides now.</summary>
     Lost,
 }
+
+/// <summary>An op's start, recorded in op_runs before the op runs.</summary>
+public sealed record OpStart(int Index, DateTimeOffset StartedAt);
 
 /// <summary>A step run whose lease expired or was released while its job still waited for it.</summary>
 public sealed record AbandonedStepRun(Guid StepRunId, Guid JobId, string Worker, DateTimeOffset LastHeartbeatAt, bool Released);

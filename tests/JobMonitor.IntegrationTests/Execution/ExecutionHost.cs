@@ -6,6 +6,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Xunit;
 
@@ -36,7 +37,7 @@ public sealed class ExecutionHost : IAsyncLifetime
     {
         var connectionString = await TestServices.CreateDatabaseAsync("execution");
         Database = NpgsqlDataSource.Create(connectionString);
-        await ApplyMigrationsAsync();
+        await DatabaseMigrator.MigrateAsync(connectionString, NullLogger.Instance, TestContext.Current.CancellationToken);
         http = await HttpStub.StartAsync();
 
         var builder = Host.CreateApplicationBuilder();
@@ -44,7 +45,7 @@ public sealed class ExecutionHost : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(ExtraSettings);
         builder.AddExecution();
         builder.Services.AddSingleton(Database);
-        builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
+        builder.Services.AddSingleton<IJobLogWriter>(new JobLogStore(Database));
         builder.Services.AddSingleton(Reports);
         builder.Services.AddSingleton(Agent);
         builder.Services.AddMassTransit(bus =>
@@ -105,20 +106,6 @@ public sealed class ExecutionHost : IAsyncLifetime
         return settings;
     }
 
-    async Task ApplyMigrationsAsync()
-    {
-        var assembly = typeof(ExecutionLedger).Assembly;
-        var scripts = assembly.GetManifestResourceNames()
-            .Where(n => n.EndsWith("0001_jobs_and_log.sql", StringComparison.Ordinal) || n.Contains(".Migrations.001", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        foreach (var name in scripts)
-        {
-            await using var stream = assembly.GetManifestResourceStream(name)!;
-            using var reader = new StreamReader(stream);
-            await using var command = Database.CreateCommand(await reader.ReadToEndAsync());
-            await command.ExecuteNonQueryAsync();
-        }
-    }
 
     /// <summary>A job row as the saga would have it before it dispatches a step.</summary>
     public async Task<Guid> CreateJobAsync()

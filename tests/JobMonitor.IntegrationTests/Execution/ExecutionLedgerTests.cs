@@ -26,7 +26,7 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, ct));
 
         Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
         Assert.False(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
@@ -35,11 +35,30 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     }
 
     [Fact]
+    public async Task A_claim_records_its_first_op_only_when_it_takes_the_lease()
+    {
+        var (jobId, stepRunId) = await RunningJobAsync();
+        var ct = TestContext.Current.CancellationToken;
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", new OpStart(1, DateTimeOffset.UtcNow), ct));
+        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, "b", new OpStart(2, DateTimeOffset.UtcNow), ct));
+
+        var op = Assert.Single(await host.OpRunsOfAsync(stepRunId));
+        Assert.Equal((1, "a", false), (op.Index, op.Worker, op.Ended));
+        Assert.False(await Leases.TryBeginOpAsync(stepRunId, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
+        Assert.True(await Leases.TryBeginOpAsync(stepRunId, 2, jobId, "a", DateTimeOffset.UtcNow, ct));
+
+        var (otherJob, otherRun) = await RunningJobAsync();
+        await host.SetJobStatusAsync(otherJob, JobStatus.Canceled);
+        Assert.False(await Leases.TryClaimAsync(otherRun, otherJob, "a", new OpStart(0, DateTimeOffset.UtcNow), ct));
+        Assert.Empty(await host.OpRunsOfAsync(otherRun));
+    }
+
+    [Fact]
     public async Task No_op_begins_under_a_lease_that_is_not_current()
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, ct));
 
         Assert.False(await Leases.TryBeginOpAsync(Guid.NewGuid(), 0, jobId, "a", DateTimeOffset.UtcNow, ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
@@ -52,7 +71,7 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         await host.SetJobStatusAsync(jobId, JobStatus.Rollback);
-        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", TestContext.Current.CancellationToken));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, TestContext.Current.CancellationToken));
 
         Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, TestContext.Current.CancellationToken));
     }
@@ -64,12 +83,12 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
         await host.SetJobStatusAsync(jobId, JobStatus.Ready);
         var workers = Enumerable.Range(0, 8).Select(i => $"racer-{i}").ToArray();
 
-        var won = await Task.WhenAll(workers.Select(w => Leases.TryClaimAsync(stepRunId, jobId, w, TestContext.Current.CancellationToken)));
+        var won = await Task.WhenAll(workers.Select(w => Leases.TryClaimAsync(stepRunId, jobId, w, null, TestContext.Current.CancellationToken)));
 
         Assert.Single(won, w => w);
         var winner = workers[Array.IndexOf(won, true)];
         Assert.Equal(winner, await host.ScalarAsync<string>("SELECT worker FROM jobmonitor.step_runs WHERE step_run_id = @id", stepRunId));
-        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, winner, TestContext.Current.CancellationToken));
+        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, winner, null, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -78,9 +97,9 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
 
-        Assert.False(await Leases.TryClaimAsync(Guid.NewGuid(), jobId, "a", ct));
+        Assert.False(await Leases.TryClaimAsync(Guid.NewGuid(), jobId, "a", null, ct));
         await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
-        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.False(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, ct));
     }
 
     [Fact]
@@ -88,7 +107,7 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, ct));
 
         Assert.Equal(LeaseRenewal.Held, await Leases.RenewAsync(stepRunId, "a", ct));
         Assert.Equal(LeaseRenewal.Lost, await Leases.RenewAsync(stepRunId, "b", ct));
@@ -103,7 +122,7 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     {
         var (jobId, stepRunId) = await RunningJobAsync();
         var ct = TestContext.Current.CancellationToken;
-        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", ct));
+        Assert.True(await Leases.TryClaimAsync(stepRunId, jobId, "a", null, ct));
         Assert.True(await Leases.TryBeginOpAsync(stepRunId, 0, jobId, "a", DateTimeOffset.UtcNow, ct));
 
         await using (var command = host.Database.CreateCommand("UPDATE jobmonitor.step_runs SET abandoned_at = now() WHERE step_run_id = @id"))

@@ -54,6 +54,22 @@ public sealed class StepRunnerTests(ExecutionHost host) : IClassFixture<Executio
     }
 
     [Fact]
+    public async Task A_step_ends_and_reports_even_when_the_database_refuses_its_last_log_lines()
+    {
+        var jobId = await host.CreateJobAsync();
+
+        // PostgreSQL refuses a NUL character in text: the lines that would be written with the step's end are dropped.
+        var step = await host.SendAsync(jobId, Log("nul", "before\u0000after"));
+        var finished = await host.Reports.FinishedAsync(step.StepRunId);
+
+        Assert.True(finished.Succeeded, finished.Error);
+        Assert.True(Assert.Single(await host.OpRunsOfAsync(step.StepRunId)).Ended);
+        Assert.NotNull(await host.ScalarAsync<string>(
+            "SELECT result::text FROM jobmonitor.step_runs WHERE step_run_id = @id AND finished_at IS NOT NULL", step.StepRunId));
+        Assert.DoesNotContain(await host.LogOfAsync(jobId), l => l.Op == "nul");
+    }
+
+    [Fact]
     public async Task Script_stdout_and_stderr_lines_reach_the_job_log_with_secrets_masked()
     {
         var jobId = await host.CreateJobAsync();

@@ -31,8 +31,9 @@ public sealed class StepRunCanceledConsumerTests(MigratedDatabase database) : IC
             ["Execution:Scripts:tree:Arguments:0"] = Path.Combine(AppContext.BaseDirectory, "scripts", "tree.sh"),
         });
         builder.AddExecution();
-        builder.Services.AddSingleton(await database.DataSourceAsync());
-        builder.Services.AddSingleton<IJobLogWriter, SqlJobLogWriter>();
+        var dataSource = await database.DataSourceAsync();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton<IJobLogWriter>(new JobLogStore(dataSource));
         builder.Services.AddSingleton(reports);
         builder.Services.AddMassTransit(bus =>
         {
