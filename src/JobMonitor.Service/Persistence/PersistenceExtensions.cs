@@ -18,7 +18,7 @@ public static class PersistenceExtensions
             var dataSource = new NpgsqlDataSourceBuilder(connectionString);
             // The same few statements run thousands of times a minute: prepared on each connection after their second
             // use, PostgreSQL parses and plans them once. A connection string that sets it keeps its own value.
-            if (!dataSource.ConnectionStringBuilder.ContainsKey("Max Auto Prepare"))
+            if (!SetsMaxAutoPrepare(connectionString))
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             return dataSource.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();
         });
@@ -40,6 +40,16 @@ public static class PersistenceExtensions
         builder.Services.AddSingleton<ICommandLedger>(provider => provider.GetRequiredService<CommandLedger>());
         builder.Services.AddHostedService<CommandIdSweeper>();
         builder.Services.TryAddSingleton<IJobKeyAllocator, JobKeyAllocator>();
+    }
+
+    /// <summary>
+    /// Whether the connection string itself sets Max Auto Prepare. Npgsql's own builder cannot tell: it says it
+    /// contains every keyword it knows, set or not.
+    /// </summary>
+    internal static bool SetsMaxAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare");
     }
 
     /// <summary>Stores the job saga in PostgreSQL (jobmonitor.jobs) with optimistic concurrency on its version.</summary>

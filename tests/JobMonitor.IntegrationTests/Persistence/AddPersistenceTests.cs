@@ -35,6 +35,22 @@ public sealed class AddPersistenceTests
         }
     }
 
+    [Theory]
+    [InlineData("Host=db;Username=u", 64)]
+    [InlineData("Host=db;Username=u;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;Username=u;maxautoprepare=8", 8)]
+    public void Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise(string connectionString, int expected)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
+        builder.AddPersistence();
+
+        using var provider = builder.Services.BuildServiceProvider();
+        var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
+
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
+    }
+
     [Fact]
     public void A_missing_connection_string_is_reported_by_name()
     {
