@@ -20,6 +20,8 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     readonly List<DeploymentJobState> _logged = [];
     readonly Dictionary<Guid, string> _loaded = [];
     readonly List<OutboxMessage> _outgoing = [];
+    // The job read with the inbox row, for the saga's load that follows; taken once.
+    DeploymentJobState? _preloaded;
 
     // Writes sent in one batch at the commit; a check turns the rows a write affected into the exception it means.
     readonly List<(NpgsqlBatchCommand Command, Func<int, Exception?>? Check)> _writes = [];
@@ -54,6 +56,12 @@ public sealed class JobSagaTransaction : IAsyncDisposable
 
     public async Task<DeploymentJobState?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
+        if (_preloaded is { } preloaded && preloaded.CorrelationId == id)
+        {
+            _preloaded = null;
+            _loaded[id] = JobsTable.Document(preloaded);
+            return preloaded;
+        }
         await using var command = Command(JobsTable.Load);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -130,9 +138,24 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     /// <summary>Sends <paramref name="message" /> when, and only when, this transaction commits.</summary>
     public void Send(OutboxMessage message) => _outgoing.Add(message);
 
-    /// <summary>Records a message as applied by a consumer (the inbox); false when it was already.</summary>
-    public Task<bool> TryConsumeAsync(Guid consumerId, Guid messageId, CancellationToken cancellationToken) =>
-        OutboxTable.TryConsumeAsync(_connection, _transaction, consumerId, messageId, cancellationToken);
+    /// <summary>
+    /// Records a message as applied by a consumer (the inbox); false when it was already. With the job the message is
+    /// about, reads that job in the same statement for the saga's load (one round trip instead of two). Only a job
+    /// found is kept: a job not there yet is looked for again by the load, as before.
+    /// </summary>
+    public async Task<bool> TryConsumeAsync(Guid consumerId, Guid messageId, Guid? jobId, CancellationToken cancellationToken)
+    {
+        if (jobId is not { } id)
+            return await OutboxTable.TryConsumeAsync(_connection, _transaction, consumerId, messageId, cancellationToken);
+        await using var command = Command(JobsTable.ConsumeAndLoad);
+        command.Parameters.Add(new NpgsqlParameter<Guid>("consumer_id", consumerId));
+        command.Parameters.Add(new NpgsqlParameter<Guid>("message_id", messageId));
+        command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        _preloaded = reader.IsDBNull(1) ? null : JobsTable.ReadState(reader, 1, 2);
+        return reader.GetBoolean(0);
+    }
 
     /// <summary>A statement in this transaction, for the stores that take part in it.</summary>
     internal NpgsqlCommand CreateCommand(string sql) => Command(sql);

@@ -47,6 +47,17 @@ internal static class JobsTable
         SELECT version, data FROM jobmonitor.jobs WHERE id = @id
         """;
 
+    /// <summary>
+    /// The inbox row of a message and the load of its job in one statement: whether the row is new, then the job's
+    /// version and data (null when there is no such job).
+    /// </summary>
+    public static readonly string ConsumeAndLoad = $"""
+        WITH consumed AS ({Outbox.OutboxTable.ConsumeSql}
+            RETURNING 1)
+        SELECT EXISTS (SELECT 1 FROM consumed), j.version, j.data
+        FROM (SELECT @id AS id) AS wanted LEFT JOIN jobmonitor.jobs AS j ON j.id = wanted.id
+        """;
+
     public const string LoadByKey = """
         SELECT version, data FROM jobmonitor.jobs WHERE key = @key
         """;

@@ -44,6 +44,51 @@ public sealed class JobSagaTransactionTests(MigratedDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task The_inbox_row_and_the_job_are_read_in_one_statement_and_a_stale_read_still_conflicts()
+    {
+        var dataSource = await database.DataSourceAsync();
+        var job = NewJob();
+        var (consumer, message) = (Guid.NewGuid(), Guid.NewGuid());
+        await using (var create = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            // No job yet: nothing is kept, and the load looks for it again.
+            Assert.True(await create.TryConsumeAsync(consumer, Guid.NewGuid(), job.CorrelationId, Cancellation));
+            Assert.True(await create.TryInsertAsync(job, Cancellation));
+            Assert.Equal(1, (await create.LoadAsync(job.CorrelationId, Cancellation))?.Version);
+            await create.CommitAsync();
+        }
+
+        await using (var stale = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            Assert.True(await stale.TryConsumeAsync(consumer, message, job.CorrelationId, Cancellation));
+            await using (var other = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+            {
+                var moved = (await other.LoadAsync(job.CorrelationId, Cancellation))!;
+                moved.Owner = "other";
+                other.Update(moved);
+                await other.CommitAsync();
+            }
+
+            var read = (await stale.LoadAsync(job.CorrelationId, Cancellation))!;
+            Assert.Equal(1, read.Version);
+            read.Owner = "stale";
+            stale.Update(read);
+            await Assert.ThrowsAsync<ConcurrencyException>(stale.CommitAsync);
+        }
+
+        // The conflict rolled the inbox row back with the rest: the message's retry is applied, on the current job.
+        await using (var retry = await JobSagaTransaction.BeginAsync(dataSource, Cancellation))
+        {
+            Assert.True(await retry.TryConsumeAsync(consumer, message, job.CorrelationId, Cancellation));
+            var current = (await retry.LoadAsync(job.CorrelationId, Cancellation))!;
+            Assert.Equal((2, "other"), (current.Version, current.Owner));
+            await retry.CommitAsync();
+        }
+        await using var duplicate = await JobSagaTransaction.BeginAsync(dataSource, Cancellation);
+        Assert.False(await duplicate.TryConsumeAsync(consumer, message, job.CorrelationId, Cancellation));
+    }
+
+    [Fact]
     public async Task Inserting_an_existing_job_is_refused_and_its_log_lines_are_rolled_back()
     {
         var dataSource = await database.DataSourceAsync();

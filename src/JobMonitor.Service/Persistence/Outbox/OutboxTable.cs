@@ -76,7 +76,7 @@ public static class OutboxTable
 
     // Waits on a concurrent, uncommitted insert of the same key: a duplicate delivered to two consumers at once is
     // applied by one of them, and the other finds the row once the first commits (or inserts it if the first rolls back).
-    const string ConsumeSql = """
+    internal const string ConsumeSql = """
         INSERT INTO jobmonitor.inbox_messages (consumer_id, message_id, consumed_at)
         VALUES (@consumer_id, @message_id, now())
         ON CONFLICT DO NOTHING

@@ -21,7 +21,7 @@ public sealed class PostgresOutboxContextFactory(NpgsqlDataSource dataSource, Ou
         // A raw JSON message from a publisher that set no message_id cannot be recognised when it comes again: it is
         // applied as new (the saga still knows a repeated command by its commandId).
         var first = context.GetOriginalMessageId() is not { } messageId
-            || await transaction.TryConsumeAsync(options.ConsumerId, messageId, context.CancellationToken);
+            || await transaction.TryConsumeAsync(options.ConsumerId, messageId, MessageJobId.Of(context.Message), context.CancellationToken);
         if (!first)
             JobMonitorTelemetry.InboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", options.ConsumerType));
         var outboxContext = new PostgresOutboxConsumeContext<T>(context, options, provider, transaction, alreadyConsumed: !first);
