@@ -7,8 +7,8 @@ namespace JobMonitor.Service.Execution;
 
 /// <summary>
 /// Takes the lease on a step run (one conditional insert in step_runs, with the start of its first op in op_runs) and
-/// hands it to the <see cref="StepRunner"/>; the message is then acknowledged. A delivery that finds the lease taken, or the step run no longer current, does
-/// nothing: duplicates and late deliveries are harmless.
+/// hands it to the <see cref="StepRunner"/>; the message is then acknowledged. A delivery that finds the lease taken,
+/// or the step run no longer current, does nothing: duplicates and late deliveries are harmless.
 /// </summary>
 public sealed class RunJobStepConsumer(
     StepRunner runner,

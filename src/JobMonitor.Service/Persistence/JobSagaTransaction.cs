@@ -20,8 +20,8 @@ public sealed class JobSagaTransaction : IAsyncDisposable
     readonly List<DeploymentJobState> _logged = [];
     readonly Dictionary<Guid, string> _loaded = [];
     readonly List<OutboxMessage> _outgoing = [];
-    // The job read with the inbox row, for the saga's load that follows; taken once.
-    DeploymentJobState? _preloaded;
+    // The job's row read with the inbox row, for the saga's load that follows (parsed only then); taken once.
+    (Guid Id, int Version, string Data)? _preloaded;
 
     // Writes sent in one batch at the commit; a check turns the rows a write affected into the exception it means.
     readonly List<(NpgsqlBatchCommand Command, Func<int, Exception?>? Check)> _writes = [];
@@ -56,11 +56,12 @@ public sealed class JobSagaTransaction : IAsyncDisposable
 
     public async Task<DeploymentJobState?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (_preloaded is { } preloaded && preloaded.CorrelationId == id)
+        if (_preloaded is { } preloaded && preloaded.Id == id)
         {
             _preloaded = null;
-            _loaded[id] = JobsTable.Document(preloaded);
-            return preloaded;
+            var found = JobsTable.State(preloaded.Version, preloaded.Data);
+            _loaded[id] = JobsTable.Document(found);
+            return found;
         }
         await using var command = Command(JobsTable.Load);
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
@@ -153,7 +154,7 @@ public sealed class JobSagaTransaction : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<Guid>("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        _preloaded = reader.IsDBNull(1) ? null : JobsTable.ReadState(reader, 1, 2);
+        _preloaded = reader.IsDBNull(1) ? null : (id, reader.GetInt32(1), reader.GetString(2));
         return reader.GetBoolean(0);
     }
 

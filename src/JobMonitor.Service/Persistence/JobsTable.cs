@@ -97,12 +97,16 @@ internal static class JobsTable
         parameters.Add(new NpgsqlParameter(DataColumn, NpgsqlDbType.Jsonb) { Value = document });
     }
 
-    public static DeploymentJobState ReadState(NpgsqlDataReader reader, int versionOrdinal, int dataOrdinal)
+    public static DeploymentJobState ReadState(NpgsqlDataReader reader, int versionOrdinal, int dataOrdinal) =>
+        State(reader.GetInt32(versionOrdinal), reader.GetString(dataOrdinal));
+
+    /// <summary>The saga instance stored as <paramref name="data"/> at <paramref name="version"/>.</summary>
+    public static DeploymentJobState State(int version, string data)
     {
-        var job = JsonSerializer.Deserialize<DeploymentJobState>(reader.GetString(dataOrdinal), JobJson.Options)
+        var job = JsonSerializer.Deserialize<DeploymentJobState>(data, JobJson.Options)
             ?? throw new InvalidOperationException("jobs.data holds JSON null.");
         // The column is the truth for optimistic concurrency; the copy inside data is one save behind.
-        job.Version = reader.GetInt32(versionOrdinal);
+        job.Version = version;
         return job;
     }
 
