@@ -52,6 +52,7 @@ public sealed class JobHarness : IAsyncDisposable
             .AddSingleton<IJobKeyAllocator, CountingKeyAllocator>()
             .AddSingleton<ICommandLedger, NothingRecorded>()
             .AddSingleton<JobDefinitionValidator>()
+            .AddSingleton<OpeningOrder>()
             .AddNatures()
             .AddJobAccess();
         services.AddOptions<JobOptions>();

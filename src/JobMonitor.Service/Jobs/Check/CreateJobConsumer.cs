@@ -10,13 +10,15 @@ namespace JobMonitor.Service.Jobs.Check;
 /// <summary>
 /// CHECK: validates a create command before any job exists, then whether its <c>requestedBy</c> may create jobs in
 /// its project and environment. A valid, permitted one gets its key and opens the job saga; any other is answered
-/// with <see cref="JobCommandRejected"/> and leaves nothing behind.
+/// with <see cref="JobCommandRejected"/> and leaves nothing behind. The creates held are checked earliest RUN date first
+/// (<see cref="OpeningOrder" />); one that fails validation has no date and is answered first.
 /// </summary>
 public sealed class CreateJobConsumer(
     JobDefinitionValidator validator,
     JobAccess access,
     IJobKeyAllocator keys,
     ICommandLedger ledger,
+    OpeningOrder order,
     TimeProvider clock,
     ILogger<CreateJobConsumer> logger) : IConsumer<CreateJob>
 {
@@ -24,6 +26,7 @@ public sealed class CreateJobConsumer(
     {
         var command = context.Message;
         var (definition, rejection) = validator.Validate(command, clock.GetUtcNow());
+        using var turn = await order.EnterAsync(definition?.ScheduledAt ?? DateTimeOffset.MinValue, context.CancellationToken);
         if (definition is not null && !access.For(command.RequestedBy ?? "").Holds(JobAction.Create, definition.Project, definition.Environment))
         {
             rejection = new Rejection(RejectionCodes.Forbidden,
