@@ -49,7 +49,8 @@ public static class Messaging
 
 /// <summary>
 /// RabbitMQ priorities. The messages that start a RUN at its date jump the queue of the saga and of the step
-/// workers, so a burst of other jobs' traffic does not make a RUN late.
+/// workers, so a burst of other jobs' traffic does not make a RUN late. Next come the steps of jobs under way: in a
+/// burst of creates, a PRE's result is not queued behind the opening of every job created after it.
 /// </summary>
 public static class MessagePriorities
 {
@@ -58,4 +59,7 @@ public static class MessagePriorities
 
     /// <summary>Trigger fired, RUN step dispatched, RUN step claimed.</summary>
     public const byte Timed = 2;
+
+    /// <summary>A started step's start (but a RUN's), progress and result; the opening of a job and commands stay at 0.</summary>
+    public const byte UnderWay = 1;
 }

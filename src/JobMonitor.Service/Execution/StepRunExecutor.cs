@@ -95,7 +95,7 @@ public sealed class StepRunExecutor(
         await started;
         if (result is null)
             return;
-        for (var attempt = 1; attempt <= ResultAttempts && !await PublishAsync(result, "result"); attempt++)
+        for (var attempt = 1; attempt <= ResultAttempts && !await PublishAsync(result, "result", MessagePriorities.UnderWay); attempt++)
             logger.LogWarning("Result of step run {StepRunId} of job {JobKey} not published (attempt {Attempt} of {Attempts}); "
                 + "it is stored and the reconciler sends it if this worker cannot", step.StepRunId, step.JobKey, attempt, ResultAttempts);
     }
@@ -158,7 +158,7 @@ public sealed class StepRunExecutor(
             await PublishAsync(new StepRunProgressed
             {
                 JobId = step.JobId, StepRunId = step.StepRunId, Op = result, Worker = Worker, StartedAt = stepStartedAt,
-            }, "progress");
+            }, "progress", MessagePriorities.UnderWay);
         }
         return new StepEnd(true, results, null);
     }
@@ -208,20 +208,16 @@ public sealed class StepRunExecutor(
         }
         // A RUN's start overtakes other jobs' traffic in the saga's queue, as its dispatch did in the workers'.
         await PublishAsync(new StepRunStarted { JobId = step.JobId, StepRunId = step.StepRunId, Worker = Worker, StartedAt = startedAt },
-            "start", timed: step.Step == JobStep.Run);
+            "start", step.Step == JobStep.Run ? MessagePriorities.Timed : MessagePriorities.UnderWay);
     }
 
     /// <summary>False when the broker did not take the message in time.</summary>
-    async Task<bool> PublishAsync<T>(T message, string what, bool timed = false) where T : class
+    async Task<bool> PublishAsync<T>(T message, string what, byte priority) where T : class
     {
         using var timeout = new CancellationTokenSource(PublishTimeout);
         try
         {
-            await bus.Publish(message, publish =>
-            {
-                if (timed)
-                    publish.TrySetPriority(MessagePriorities.Timed);
-            }, timeout.Token);
+            await bus.Publish(message, publish => publish.TrySetPriority(priority), timeout.Token);
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
