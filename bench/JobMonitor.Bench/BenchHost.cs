@@ -10,17 +10,19 @@ using Npgsql;
 
 namespace JobMonitor.Bench;
 
-/// <summary>The real service, started in-process on a database created for this run and dropped with it.</summary>
+/// <summary>The real service, started in-process on a database created for this run and dropped with it (unless kept).</summary>
 public sealed class BenchHost : IAsyncDisposable
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     readonly WebApplication _app;
     readonly string _adminConnectionString;
+    readonly bool _keepDatabase;
 
-    BenchHost(WebApplication app, LogTally logs, string adminConnectionString, string connectionString)
+    BenchHost(WebApplication app, LogTally logs, string adminConnectionString, string connectionString, bool keepDatabase)
     {
         _app = app;
+        _keepDatabase = keepDatabase;
         Logs = logs;
         _adminConnectionString = adminConnectionString;
         ConnectionString = connectionString;
@@ -61,7 +63,7 @@ public sealed class BenchHost : IAsyncDisposable
         builder.AddJobMonitor();
         var app = builder.Build();
         app.MapJobMonitor();
-        var host = new BenchHost(app, logs, options.Postgres, connectionString);
+        var host = new BenchHost(app, logs, options.Postgres, connectionString, options.KeepDatabase);
         try
         {
             return await host.StartAsync();
@@ -98,6 +100,11 @@ public sealed class BenchHost : IAsyncDisposable
         await _app.DisposeAsync();
         Cost.Dispose();
         var name = new NpgsqlConnectionStringBuilder(ConnectionString).Database;
+        if (_keepDatabase)
+        {
+            Console.WriteLine($"kept database {name}");
+            return;
+        }
         // FORCE: the service's pooled connections may outlive its host by a moment.
         await ExecuteAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }

@@ -53,7 +53,7 @@ public sealed record BenchOptions
           --retention-1m      instead: the retention sweep on the same 1,000,000 jobs with their log, runs and triggers
                               (no broker needed); the jobs ended more than 90 days ago are purged, timed per batch
           --retention N       the same with N jobs
-          --keep-database     the list or retention benchmark keeps its database (for EXPLAIN ANALYZE by hand)
+          --keep-database     keep the run's database (for EXPLAIN ANALYZE or reading a run's jobs by hand)
           --faults            instead: the SPEC §11 fault rows (kill -9, RabbitMQ and PostgreSQL down 15 s / 60 s,
                               duplicate delivery, SIGTERM, two instances) against the fault suite's own servers,
                               200 jobs each; needs the JOBMONITOR_FAULT_* variables of jm_faults_services_up
