@@ -1,6 +1,5 @@
 using JobMonitor.Contracts;
 using JobMonitor.Service.Execution;
-using JobMonitor.Service.Jobs.Check;
 using JobMonitor.Service.Execution.Recovery;
 using JobMonitor.Service.Persistence.Outbox;
 using JobMonitor.Service.Scheduling;
@@ -50,12 +49,10 @@ public sealed class DeploymentJobStateDefinition : SagaDefinition<DeploymentJobS
             rabbit.EnablePriority(MessagePriorities.Max);
 
         var partition = sagaConfigurator.CreatePartitioner(ConcurrencyLimit);
+        var openingLimit = context.GetRequiredService<ScheduledOpeningLimit>();
         sagaConfigurator.Message<OpenJob>(x =>
         {
-            // A burst of creates opens no more jobs at once than CHECK checks. The other places stay for the jobs under
-            // way, so a RUN due now is not handled among dozens of openings competing for the database; the openings
-            // waiting here have no transaction yet (the outbox's filter comes after this one).
-            x.UseConcurrencyLimit(OpeningOrder.Width);
+            x.UseFilter(openingLimit);
             x.UsePartitioner(partition, m => m.Message.JobId);
         });
         sagaConfigurator.Message<StepRunStarted>(x => x.UsePartitioner(partition, m => m.Message.JobId));

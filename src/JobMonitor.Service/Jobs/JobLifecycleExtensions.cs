@@ -13,6 +13,7 @@ public static class JobLifecycleExtensions
         builder.Services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<JobDefinitionValidator>();
         builder.Services.AddSingleton<OpeningOrder>();
+        builder.Services.AddSingleton<ScheduledOpeningLimit>();
         builder.Services.AddNatures();
     }
 

@@ -8,7 +8,7 @@ namespace JobMonitor.Service.Jobs.Check;
 /// </summary>
 public sealed class OpeningOrder
 {
-    /// <summary>Creates checked at once (each is a few database round trips and a publish), and jobs the saga opens at once.</summary>
+    /// <summary>Creates checked at once (each is a few database round trips and a publish), and scheduled jobs the saga opens at once.</summary>
     public const int Width = 4;
 
     /// <summary>Creates CHECK holds at once: how much of a burst is put in date order.</summary>
