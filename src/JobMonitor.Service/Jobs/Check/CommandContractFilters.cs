@@ -116,15 +116,10 @@ public sealed class CreateJobEndpointDefinition : ConsumerDefinition<CreateJobCo
 {
     static readonly CommandRoute Create = CommandRoute.Of<CreateJob>();
 
-    public CreateJobEndpointDefinition()
-    {
-        // A burst is held (unacknowledged) so that OpeningOrder can check it earliest date first.
-        ConcurrentMessageLimit = OpeningOrder.Depth;
-    }
-
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<CreateJobConsumer> consumerConfigurator, IRegistrationContext context)
     {
+        // A burst is held (unacknowledged) so that OpeningOrder can check it earliest date first.
         endpointConfigurator.PrefetchCount = OpeningOrder.Depth;
         endpointConfigurator.ConcurrentMessageLimit = OpeningOrder.Depth;
         endpointConfigurator.UseCommandContract(context, _ => Create);

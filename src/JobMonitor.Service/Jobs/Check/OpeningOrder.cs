@@ -42,9 +42,10 @@ public sealed class OpeningOrder
     {
         lock (gate)
         {
+            var turn = new Turn(this);
             while (waiting.TryDequeue(out var next, out _))
             {
-                if (next.TrySetResult(new Turn(this)))
+                if (next.TrySetResult(turn))
                     return;
             }
             free++;
