@@ -75,12 +75,7 @@ public sealed class RunJobStepConsumer(
     {
         logger.LogInformation("Step run {StepRunId} of job {JobKey} handed back: worker {Worker} is shutting down",
             context.Message.StepRunId, context.Message.JobKey, options.Value.WorkerName);
-        await context.Send(context.ReceiveContext.InputAddress, context.Message, send =>
-        {
-            send.Headers.Set(JobTracing.ProjectHeader, context.Headers.Get<string>(JobTracing.ProjectHeader));
-            send.Headers.Set(JobTracing.EnvironmentHeader, context.Headers.Get<string>(JobTracing.EnvironmentHeader));
-            if (context.Message.Step == Jobs.JobStep.Run)
-                send.TrySetPriority(MessagePriorities.Timed);
-        });
+        await context.Send(context.ReceiveContext.InputAddress, context.Message, send => StepDispatch.Label(send, context.Message.Step,
+            context.Headers.Get<string>(JobTracing.ProjectHeader), context.Headers.Get<string>(JobTracing.EnvironmentHeader)));
     }
 }

@@ -1,4 +1,6 @@
 using JobMonitor.Service.Jobs;
+using JobMonitor.Service.Telemetry;
+using MassTransit;
 
 namespace JobMonitor.Service.Execution;
 
@@ -16,6 +18,19 @@ public sealed record RunJobStep
     public int FirstOp { get; init; }
 
     public string? TraceParent { get; init; }
+}
+
+/// <summary>How a <see cref="RunJobStep"/> is sent, whoever sends it (the saga, a RUN-gate trigger, a draining worker).</summary>
+public static class StepDispatch
+{
+    /// <summary>The job's project and environment for the worker's telemetry; a RUN ahead of other steps.</summary>
+    public static void Label(SendContext send, JobStep step, string? project, string? environment)
+    {
+        send.Headers.Set(JobTracing.ProjectHeader, project);
+        send.Headers.Set(JobTracing.EnvironmentHeader, environment);
+        if (step == JobStep.Run)
+            send.TrySetPriority(MessagePriorities.Timed);
+    }
 }
 
 /// <summary>

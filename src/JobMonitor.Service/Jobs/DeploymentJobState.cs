@@ -44,6 +44,20 @@ public sealed class DeploymentJobState : SagaStateMachineInstance, ISagaVersion
     public Guid? StepRunId { get; set; }
     public string? ClaimedBy { get; set; }
 
+    /// <summary>
+    /// The RUN step run prepared when the job began to wait at its RUN gate: the gate's trigger dispatches it at the
+    /// date, and the saga takes it as its current step run when the trigger (or the step's first report) reaches it.
+    /// </summary>
+    public Guid? GateStepRunId { get; set; }
+
+    /// <summary>
+    /// <see cref="GateStepRunId"/> while the job waits at its RUN gate, else null: the step run a worker may lease
+    /// although the saga has not handed it out yet (the jobs.gate_step_run_id column).
+    /// </summary>
+    [JsonIgnore]
+    public Guid? WaitingGateRun =>
+        CurrentState == JobStatus.Ready.StateName() && Step == JobStep.Run && StepRunId is null ? GateStepRunId : null;
+
     /// <summary>Bumped each time the RUN gate trigger is armed; a fired trigger with an older token is stale.</summary>
     public int RunGateToken { get; set; }
 

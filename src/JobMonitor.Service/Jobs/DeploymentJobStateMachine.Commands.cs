@@ -265,7 +265,10 @@ public sealed partial class DeploymentJobStateMachine
     static async Task StopStepRunAsync(BehaviorContext<DeploymentJobState> context, string reason)
     {
         var job = context.Saga;
-        if (job.StepRunId is not { } stepRunId)
+        // At the RUN gate, the prepared RUN may have been dispatched by its trigger already.
+        var gateRun = job.WaitingGateRun;
+        job.GateStepRunId = null;
+        if ((job.StepRunId ?? gateRun) is not { } stepRunId)
             return;
         var record = job.Steps.LastOrDefault(s => s.StepRunId == stepRunId);
         if (record is not null && record.EndedAt is null)

@@ -1,4 +1,5 @@
 using JobMonitor.Service.Execution.Ops;
+using JobMonitor.Service.Scheduling;
 using MassTransit;
 
 namespace JobMonitor.Service.Jobs;
@@ -24,6 +25,7 @@ public sealed partial class DeploymentJobStateMachine
 
         job.Step = JobStep.Run;
         job.StepRunId = null;
+        job.GateStepRunId = NewId.NextGuid();
         job.ClaimedBy = null;
         job.EndedAt = null;
         Log(job, JobLogLevel.Info, $"RUN waits for its scheduled date {job.ScheduledAt:O}");
@@ -31,6 +33,27 @@ public sealed partial class DeploymentJobStateMachine
         await ArmMaxStartAsync(context);
         await ArmRunGateAsync(context);
     }
+
+    /// <summary>
+    /// The RUN gate's trigger fired. It dispatched the RUN prepared at the gate itself (it does so only by the max start
+    /// date), or it left the dispatch to the saga (a RUN without ops, a trigger armed before triggers dispatched).
+    /// </summary>
+    Task RunGateFiredAsync(BehaviorContext<DeploymentJobState, JobTriggerFired> context) =>
+        context.Message.DispatchedStepRunId is { } dispatched && dispatched == context.Saga.WaitingGateRun
+            ? StartStepAsync(context, JobStep.Run, dispatched: true)
+            : OpenRunGateAsync(context);
+
+    /// <summary>What the RUN gate's trigger dispatches when it fires; null when RUN has no op to run.</summary>
+    static PreparedRun? PreparedRunOf(DeploymentJobState job) =>
+        job.WaitingGateRun is { } stepRunId && job.Pipeline.Run.Count > 0
+            ? new PreparedRun
+            {
+                Step = StepMessage(job, JobStep.Run, stepRunId, firstOp: 0),
+                Project = job.Project,
+                Environment = job.Environment,
+                NotAfter = job.MaxStartAt,
+            }
+            : null;
 
     async Task EndAsync(BehaviorContext<DeploymentJobState> context)
     {

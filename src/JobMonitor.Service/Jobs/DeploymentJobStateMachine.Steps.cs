@@ -16,6 +16,7 @@ public sealed partial class DeploymentJobStateMachine
     async Task StartedAsync(BehaviorContext<DeploymentJobState> context, Guid stepRunId, string? worker, DateTimeOffset? startedAt)
     {
         var job = context.Saga;
+        await OpenGateForReportAsync(context, stepRunId);
         if (job.StepRunId != stepRunId || job.ClaimedBy is not null)
             return;
 
@@ -45,6 +46,7 @@ public sealed partial class DeploymentJobStateMachine
     async Task RecordProgressAsync(BehaviorContext<DeploymentJobState, StepRunProgressed> context)
     {
         var job = context.Saga;
+        await OpenGateForReportAsync(context, context.Message.StepRunId);
         if (job.StepRunId != context.Message.StepRunId)
             return;
         await StartedAsync(context, context.Message.StepRunId, context.Message.Worker, context.Message.StartedAt);
@@ -55,6 +57,7 @@ public sealed partial class DeploymentJobStateMachine
         where T : class
     {
         var job = context.Saga;
+        await OpenGateForReportAsync(context, message.StepRunId);
         if (job.StepRunId != message.StepRunId)
             return;
 
@@ -148,10 +151,14 @@ public sealed partial class DeploymentJobStateMachine
 
     static bool IsRollback(JobStep step) => step is JobStep.RollbackPre or JobStep.RollbackRun;
 
-    async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step, int firstOp = 0)
+    /// <param name="dispatched">The RUN gate's trigger dispatched the prepared step run already.</param>
+    async Task StartStepAsync(BehaviorContext<DeploymentJobState> context, JobStep step, int firstOp = 0, bool dispatched = false)
     {
         var job = context.Saga;
         var ops = job.Pipeline.OpsOf(step);
+        // RUN from its gate is the step run prepared there, which its trigger may have dispatched: one id for both.
+        var prepared = step == JobStep.Run && firstOp == 0 ? job.WaitingGateRun : null;
+        job.GateStepRunId = null;
         job.Step = step;
         if (firstOp >= ops.Count)
         {
@@ -161,7 +168,7 @@ public sealed partial class DeploymentJobStateMachine
             return;
         }
 
-        job.StepRunId = NewId.NextGuid();
+        job.StepRunId = prepared ?? NewId.NextGuid();
         job.ClaimedBy = null;
         job.Steps.Add(new StepRecord
         {
@@ -173,32 +180,39 @@ public sealed partial class DeploymentJobStateMachine
                 .ToList(),
         });
         await MoveToAsync(context, IsRollback(step) ? Rollback : Ready);
-        await DispatchStepAsync(context, firstOp);
+        if (!(dispatched && prepared is not null))
+            await DispatchStepAsync(context, firstOp);
+    }
+
+    /// <summary>
+    /// The RUN dispatched by its gate's trigger may report (its start, its result, its abend) before the trigger's own
+    /// message reaches the saga: the report opens the gate, and is then applied as usual.
+    /// </summary>
+    async Task OpenGateForReportAsync(BehaviorContext<DeploymentJobState> context, Guid stepRunId)
+    {
+        if (context.Saga.WaitingGateRun == stepRunId)
+            await StartStepAsync(context, JobStep.Run, dispatched: true);
     }
 
     /// <summary>Hands the current step run to the workers' queue; any worker may take its lease.</summary>
     static async Task DispatchStepAsync(BehaviorContext<DeploymentJobState> context, int firstOp)
     {
         var job = context.Saga;
-        var step = job.Step;
-        await context.Publish(new RunJobStep
-        {
-            JobId = job.CorrelationId,
-            JobKey = job.Key,
-            StepRunId = job.StepRunId!.Value,
-            Exec = job.Exec,
-            Step = step,
-            Ops = job.Pipeline.OpsOf(step),
-            FirstOp = firstOp,
-            TraceParent = job.TraceParent,
-        }, send =>
-        {
-            send.Headers.Set(JobTracing.ProjectHeader, job.Project);
-            send.Headers.Set(JobTracing.EnvironmentHeader, job.Environment);
-            if (step == JobStep.Run)
-                send.TrySetPriority(MessagePriorities.Timed);
-        });
+        await context.Publish(StepMessage(job, job.Step, job.StepRunId!.Value, firstOp),
+            send => StepDispatch.Label(send, job.Step, job.Project, job.Environment));
     }
+
+    static RunJobStep StepMessage(DeploymentJobState job, JobStep step, Guid stepRunId, int firstOp) => new()
+    {
+        JobId = job.CorrelationId,
+        JobKey = job.Key,
+        StepRunId = stepRunId,
+        Exec = job.Exec,
+        Step = step,
+        Ops = job.Pipeline.OpsOf(step),
+        FirstOp = firstOp,
+        TraceParent = job.TraceParent,
+    };
 
     static async Task RecordOpsAsync<T>(BehaviorContext<DeploymentJobState, T> context, IReadOnlyList<OpResult> results)
         where T : class

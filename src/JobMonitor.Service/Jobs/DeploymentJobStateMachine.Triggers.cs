@@ -56,10 +56,11 @@ public sealed partial class DeploymentJobStateMachine
         ArmAsync(context, JobTriggerKind.TrapTimeout, context.Saga.Trap!.Deadline!.Value, ++context.Saga.TrapToken);
 
     static Task ArmRunGateAsync(BehaviorContext<DeploymentJobState> context) =>
-        ArmAsync(context, JobTriggerKind.RunGate, context.Saga.ScheduledAt, ++context.Saga.RunGateToken);
+        ArmAsync(context, JobTriggerKind.RunGate, context.Saga.ScheduledAt, ++context.Saga.RunGateToken, PreparedRunOf(context.Saga));
 
     /// <summary>Asks the scheduler for a trigger at a stored instant; the token makes any earlier one of its kind stale.</summary>
-    static async Task ArmAsync(BehaviorContext<DeploymentJobState> context, JobTriggerKind kind, DateTimeOffset dueAt, int token)
+    static async Task ArmAsync(BehaviorContext<DeploymentJobState> context, JobTriggerKind kind, DateTimeOffset dueAt, int token,
+        PreparedRun? dispatch = null)
     {
         var job = context.Saga;
         job.TriggersArmed = true;
@@ -70,6 +71,7 @@ public sealed partial class DeploymentJobStateMachine
             Kind = kind,
             DueAt = dueAt,
             Token = token,
+            Dispatch = dispatch,
         });
     }
 }

@@ -64,7 +64,8 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         During(Ready, Running, Rollback,
             When(StepRunProgressed).ThenAsync(RecordProgressAsync),
             When(StepRunFinished).ThenAsync(c => FinishStepAsync(c, c.Message)),
-            When(StepRunAbandoned, c => c.Saga.StepRunId == c.Message.StepRunId)
+            When(StepRunAbandoned, c => c.Message.StepRunId == (c.Saga.StepRunId ?? c.Saga.WaitingGateRun))
+                .ThenAsync(c => OpenGateForReportAsync(c, c.Message.StepRunId))
                 .Then(RecordAbend)
                 .TransitionTo(Abend)
                 .ThenAsync(DisarmTriggersAsync));
@@ -76,7 +77,7 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         // Stored instants. A trigger armed before the job moved on finds no handler here, or a stale token, and is ignored.
         During(Ready,
             When(JobTriggerFired, c => Due(c, JobTriggerKind.RunGate) && WaitingAtRunGate(c.Saga))
-                .ThenAsync(OpenRunGateAsync));
+                .ThenAsync(RunGateFiredAsync));
 
         During(Ready, WaitingForApproval,
             When(JobTriggerFired, c => Due(c, JobTriggerKind.MaxStart) && WaitingToStart(c.Saga))
@@ -142,8 +143,10 @@ public sealed partial class DeploymentJobStateMachine : MassTransitStateMachine<
         StepLogicMoves =
         [
             new(OpenJob, [Initial], next, "PRE dispatched; a step with nothing to run is passed at once"),
-            new(StepRunStarted, [Ready, Running], [Running], "a worker holds the step's lease (a rollback step stays in Rollback)"),
-            new(StepRunProgressed, [Ready, Running], [Running], "the step's first progress, its start message lost"),
+            new(StepRunStarted, [Ready, Running], [Ready, Running],
+                "a worker holds the step's lease (a rollback step stays in Rollback); a RUN dispatched by its trigger first opens the gate"),
+            new(StepRunProgressed, [Ready, Running], [Ready, Running], "the step's first progress, its start message lost"),
+            new(StepRunAbandoned, [Ready], [Ready], "a RUN dispatched by its trigger, abandoned before the saga heard of it: the gate opens first"),
             new(StepRunFinished, [Ready, Running, Rollback], [Running, Trapped, .. next],
                 "the step's start if its message was lost, then a trap, or the next step, rollback, approval, RUN gate or end"),
             new(RecoverJob, [Ready, Running, Rollback, WaitingForApproval], [Running, Trapped, .. next],

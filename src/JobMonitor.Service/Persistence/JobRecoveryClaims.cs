@@ -37,7 +37,8 @@ public static class JobRecoveryClaims
              FROM jobmonitor.jobs AS j
              WHERE j.max_start_at < clock_timestamp() - @grace
                AND (j.status = @approval OR (j.status = @ready AND j.step IN (@pre, @run)))
-               AND NOT EXISTS (SELECT 1 FROM jobmonitor.step_runs AS r WHERE r.step_run_id = j.step_run_id))
+               AND NOT EXISTS (SELECT 1 FROM jobmonitor.step_runs AS r
+                               WHERE r.step_run_id = COALESCE(j.step_run_id, j.gate_step_run_id)))
             LIMIT @batch
         ), claimed AS (
             INSERT INTO jobmonitor.job_recoveries (job_id, kind, recovered_at)

@@ -31,6 +31,7 @@ internal static class JobsTable
         new("created_at", NpgsqlDbType.TimestampTz, job => job.CreatedAt.ToUniversalTime()),
         new("updated_at", NpgsqlDbType.TimestampTz, job => job.UpdatedAt.ToUniversalTime()),
         new("step_run_id", NpgsqlDbType.Uuid, job => job.StepRunId),
+        new("gate_step_run_id", NpgsqlDbType.Uuid, job => job.WaitingGateRun),
         new("natures", NpgsqlDbType.Array | NpgsqlDbType.Text, job => job.Natures?.ToArray() ?? []),
         new("owner", NpgsqlDbType.Text, job => job.Owner),
         new("approvers", NpgsqlDbType.Array | NpgsqlDbType.Text, job => JobAccess.ApproversOf(job).Distinct().ToArray()),

@@ -11,7 +11,8 @@ namespace JobMonitor.Service.Persistence;
 /// </summary>
 public sealed class StepRunLeases(NpgsqlDataSource dataSource)
 {
-    // The job waits for its current step run in these statuses: Ready until the saga has heard that it started.
+    // The job waits for its current step run in these statuses: Ready until the saga has heard that it started. A
+    // RUN dispatched by its gate's trigger is leased while it is the job's gate_step_run_id, before the saga hears of it.
     internal static readonly string[] ExecutingStatuses = JobStatuses.StateNames(JobStatus.Ready, JobStatus.Running, JobStatus.Rollback);
 
     // The lease and, when the step has an op to run, that op's start: one statement, so one round trip.
@@ -21,7 +22,7 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
             SELECT @step_run_id, @job_id, @worker, clock_timestamp(), clock_timestamp()
             WHERE EXISTS (
                 SELECT 1 FROM jobmonitor.jobs
-                WHERE id = @job_id AND step_run_id = @step_run_id AND status = ANY(@statuses)
+                WHERE id = @job_id AND @step_run_id IN (step_run_id, gate_step_run_id) AND status = ANY(@statuses)
                 FOR SHARE)
             ON CONFLICT (step_run_id) DO NOTHING
             RETURNING step_run_id),
@@ -37,7 +38,7 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
         WHERE r.step_run_id = @step_run_id AND r.worker = @worker
           AND r.finished_at IS NULL AND r.abandoned_at IS NULL AND r.released_at IS NULL
         RETURNING (SELECT j.status FROM jobmonitor.jobs AS j
-                   WHERE j.id = r.job_id AND j.step_run_id = r.step_run_id AND j.status = ANY(@statuses))
+                   WHERE j.id = r.job_id AND r.step_run_id IN (j.step_run_id, j.gate_step_run_id) AND j.status = ANY(@statuses))
         """;
 
     const string BeginOpSql = """
@@ -45,7 +46,7 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
         SELECT @step_run_id, @op_index, @job_id, @worker, @started_at
         WHERE EXISTS (
             SELECT 1 FROM jobmonitor.jobs
-            WHERE id = @job_id AND step_run_id = @step_run_id AND status = ANY(@statuses)
+            WHERE id = @job_id AND @step_run_id IN (step_run_id, gate_step_run_id) AND status = ANY(@statuses)
             FOR SHARE)
           AND EXISTS (
             SELECT 1 FROM jobmonitor.step_runs
@@ -62,7 +63,7 @@ public sealed class StepRunLeases(NpgsqlDataSource dataSource)
                OR GREATEST(r.heartbeat_at, pg_postmaster_start_time(), COALESCE(@watching_since, 'infinity'))
                   < clock_timestamp() - @threshold)
           AND j.id = r.job_id
-          AND j.step_run_id = r.step_run_id
+          AND r.step_run_id IN (j.step_run_id, j.gate_step_run_id)
           AND j.status = ANY(@statuses)
         RETURNING r.step_run_id, r.job_id, r.worker, r.heartbeat_at, r.released_at IS NOT NULL
         """;

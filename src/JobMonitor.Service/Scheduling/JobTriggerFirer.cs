@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Hangfire;
 using Hangfire.Server;
+using JobMonitor.Service.Execution;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -34,16 +35,17 @@ public sealed class JobTriggerFirer(
     }
 
     /// <summary>
-    /// Waits for the instant on the wall clock, takes the trigger, publishes <see cref="JobTriggerFired"/> and records it
-    /// as fired. False when it was replaced, disarmed, fired already or taken by another firer. A publish that fails
-    /// gives the trigger back for the next firer; a firer that dies after publishing may leave it to be fired again,
-    /// which the saga's token check makes harmless.
+    /// Waits for the instant on the wall clock, takes the trigger, publishes the RUN prepared at the gate (a RUN-gate
+    /// trigger, by the max start date) and <see cref="JobTriggerFired"/>, and records it as fired. False when it was
+    /// replaced, disarmed, fired already or taken by another firer. A publish that fails gives the trigger back for the
+    /// next firer; a firer that dies after publishing may leave it to be fired again, which the saga's token check and
+    /// the step run's single lease make harmless.
     /// </summary>
     public async Task<bool> FireDueAsync(DueTrigger trigger, string? hangfireJobId, CancellationToken cancellationToken)
     {
         // Taken before the last milliseconds' wait, so the publish itself is not delayed by the statement.
         await time.SleepUntilAsync(trigger.DueAt - options.Value.FineWait, cancellationToken);
-        if (!await store.TryTakeAsync(trigger, hangfireJobId, options.Value.ClaimTimeout, cancellationToken))
+        if (await store.TryTakeAsync(trigger, hangfireJobId, options.Value.ClaimTimeout, cancellationToken) is not { } taken)
         {
             logger.LogDebug("Trigger {Kind} of job {JobKey} (token {Token}) was replaced, disarmed or fired; not firing",
                 trigger.Kind, trigger.JobKey, trigger.Token);
@@ -51,10 +53,18 @@ public sealed class JobTriggerFirer(
         }
 
         var firedAt = await time.WaitUntilAsync(trigger.DueAt, cancellationToken);
+        // RUN goes to the workers first: it does not wait for the saga's transaction at its date.
+        var run = taken.Dispatch is { } prepared && firedAt <= prepared.NotAfter ? prepared : null;
         try
         {
+            if (run is not null)
+                await publisher.Publish(run.Step, send => StepDispatch.Label(send, run.Step.Step, run.Project, run.Environment), cancellationToken);
             await publisher.Publish(
-                new JobTriggerFired { JobId = trigger.JobId, Kind = trigger.Kind, DueAt = trigger.DueAt, FiredAt = firedAt, Token = trigger.Token },
+                new JobTriggerFired
+                {
+                    JobId = trigger.JobId, Kind = trigger.Kind, DueAt = trigger.DueAt, FiredAt = firedAt, Token = trigger.Token,
+                    DispatchedStepRunId = run?.Step.StepRunId,
+                },
                 send => send.TrySetPriority(MessagePriorities.Timed), cancellationToken);
         }
         catch (Exception)

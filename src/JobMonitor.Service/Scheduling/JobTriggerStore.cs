@@ -1,4 +1,7 @@
+using System.Text.Json;
+using JobMonitor.Service.Persistence;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace JobMonitor.Service.Scheduling;
 
@@ -6,7 +9,8 @@ namespace JobMonitor.Service.Scheduling;
 public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider time)
 {
     /// <summary>
-    /// Records the arm with no Hangfire job yet. Returns false when this very arm (same token and instant) is already
+    /// Records the arm with no Hangfire job yet, untaken (a firer's claim on the arm it replaces does not hold it back).
+    /// Returns false when this very arm (same token and instant) is already
     /// recorded with its Hangfire job, i.e. a redelivery, or when a newer arm (higher token) is recorded: a stale arm
     /// read late by another instance never replaces it. Otherwise true and the Hangfire job it replaces, if any.
     /// </summary>
@@ -17,11 +21,12 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
                 SELECT hangfire_job_id FROM jobmonitor.job_triggers
                 WHERE job_id = @job_id AND kind = @kind
                 FOR UPDATE)
-            INSERT INTO jobmonitor.job_triggers AS t (job_id, kind, job_key, due_at, token, hangfire_job_id, armed_at, fired_at)
-            VALUES (@job_id, @kind, @job_key, @due_at, @token, NULL, @now, NULL)
+            INSERT INTO jobmonitor.job_triggers AS t (job_id, kind, job_key, due_at, token, hangfire_job_id, armed_at, fired_at, dispatch)
+            VALUES (@job_id, @kind, @job_key, @due_at, @token, NULL, @now, NULL, @dispatch)
             ON CONFLICT (job_id, kind) DO UPDATE
                 SET job_key = excluded.job_key, due_at = excluded.due_at, token = excluded.token,
-                    hangfire_job_id = NULL, armed_at = excluded.armed_at, fired_at = NULL
+                    hangfire_job_id = NULL, armed_at = excluded.armed_at, fired_at = NULL, firing_at = NULL,
+                    dispatch = excluded.dispatch
                 WHERE excluded.token > t.token
                    OR (excluded.token = t.token AND (t.due_at <> excluded.due_at OR t.hangfire_job_id IS NULL))
             RETURNING (SELECT hangfire_job_id FROM previous)
@@ -33,6 +38,10 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         command.Parameters.AddWithValue("due_at", arm.DueAt.ToUniversalTime());
         command.Parameters.AddWithValue("token", arm.Token);
         command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.Add(new NpgsqlParameter("dispatch", NpgsqlDbType.Jsonb)
+        {
+            Value = arm.Dispatch is null ? DBNull.Value : JsonSerializer.Serialize(arm.Dispatch, JobJson.Options),
+        });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return (false, null);
@@ -91,13 +100,14 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
     /// then). A Hangfire job (<paramref name="hangfireJobId"/>) takes it only while it stands for the trigger, or while
     /// its arm is between scheduling it and recording it (a trigger due at once can start before its id is written).
     /// </summary>
-    public async Task<bool> TryTakeAsync(DueTrigger trigger, string? hangfireJobId, TimeSpan claimTimeout, CancellationToken cancellationToken)
+    public async Task<TakenTrigger?> TryTakeAsync(DueTrigger trigger, string? hangfireJobId, TimeSpan claimTimeout, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE jobmonitor.job_triggers SET firing_at = clock_timestamp()
             WHERE job_id = @job_id AND kind = @kind AND token = @token AND due_at = @due_at AND fired_at IS NULL
               AND (firing_at IS NULL OR firing_at < clock_timestamp() - @claim_timeout)
               AND (@hangfire_job_id::text IS NULL OR hangfire_job_id IS NULL OR hangfire_job_id = @hangfire_job_id)
+            RETURNING dispatch::text
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("job_id", trigger.JobId);
@@ -106,7 +116,12 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         command.Parameters.AddWithValue("due_at", trigger.DueAt.ToUniversalTime());
         command.Parameters.AddWithValue("claim_timeout", claimTimeout);
         command.Parameters.Add(new NpgsqlParameter<string?>("hangfire_job_id", hangfireJobId));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new TakenTrigger(await reader.IsDBNullAsync(0, cancellationToken)
+            ? null
+            : JsonSerializer.Deserialize<PreparedRun>(reader.GetString(0), JobJson.Options));
     }
 
     /// <summary>The Hangfire job of the job's trigger due next that Hangfire still holds, or null.</summary>
@@ -176,6 +191,9 @@ public sealed class JobTriggerStore(NpgsqlDataSource dataSource, TimeProvider ti
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
+
+/// <summary>A trigger taken to be fired, with the RUN it dispatches (a RUN-gate trigger whose RUN was prepared).</summary>
+public sealed record TakenTrigger(PreparedRun? Dispatch);
 
 /// <summary>One armed trigger: which job, which kind, when, with which token.</summary>
 public sealed record DueTrigger(Guid JobId, JobTriggerKind Kind, string JobKey, DateTimeOffset DueAt, int Token)

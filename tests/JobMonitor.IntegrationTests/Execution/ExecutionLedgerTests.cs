@@ -77,6 +77,32 @@ public sealed class ExecutionLedgerTests(ExecutionHost host) : IClassFixture<Exe
     }
 
     [Fact]
+    public async Task The_run_prepared_at_the_gate_is_leased_and_renewed_while_the_job_waits_there_and_not_once_it_left()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var jobId = await host.CreateJobAsync();
+        var gateRun = Guid.NewGuid();
+        await using (var command = host.Database.CreateCommand(
+            "UPDATE jobmonitor.jobs SET status = 'Ready', step = 'Run', step_run_id = NULL, gate_step_run_id = @run WHERE id = @id"))
+        {
+            command.Parameters.AddWithValue("id", jobId);
+            command.Parameters.AddWithValue("run", gateRun);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        // Dispatched by the trigger, leased before the saga heard of it.
+        Assert.False(await Leases.TryClaimAsync(Guid.NewGuid(), jobId, "a", new OpStart(0, DateTimeOffset.UtcNow), ct));
+        Assert.True(await Leases.TryClaimAsync(gateRun, jobId, "a", new OpStart(0, DateTimeOffset.UtcNow), ct));
+        Assert.Equal(LeaseRenewal.Held, await Leases.RenewAsync(gateRun, "a", ct));
+        Assert.True(await Leases.TryBeginOpAsync(gateRun, 1, jobId, "a", DateTimeOffset.UtcNow, ct));
+
+        // Canceled at the gate (the saga clears the column with the status): the step run must stop.
+        await host.SetJobStatusAsync(jobId, JobStatus.Canceled);
+        Assert.Equal(LeaseRenewal.NotCurrent, await Leases.RenewAsync(gateRun, "a", ct));
+        Assert.False(await Leases.TryBeginOpAsync(gateRun, 2, jobId, "a", DateTimeOffset.UtcNow, ct));
+    }
+
+    [Fact]
     public async Task Workers_racing_for_a_step_run_lease_leave_one_winner()
     {
         var (jobId, stepRunId) = await RunningJobAsync();

@@ -1,6 +1,9 @@
 using System.Net;
 using JobMonitor.IntegrationTests.Infrastructure;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Telemetry;
 using Xunit;
 
 namespace JobMonitor.IntegrationTests.Scheduling;
@@ -98,6 +101,35 @@ public sealed class JobTriggerSchedulingTests(SchedulingFixture fixture, ITestOu
         Assert.True(fired.ReceivedAt - armedAt < SanityBound, $"took {(fired.ReceivedAt - armedAt).TotalMilliseconds} ms");
         output.WriteLine($"past trigger arrived {(fired.ReceivedAt - armedAt).TotalMilliseconds:F1} ms after arming");
     }
+
+    [Fact]
+    public async Task A_run_gate_trigger_dispatches_the_prepared_run_with_its_firing_and_none_after_the_max_start_date()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var inTime = Arm(now + TimeSpan.FromSeconds(1), token: 1);
+        inTime = inTime with { Dispatch = Prepared(inTime, notAfter: now + TimeSpan.FromMinutes(1)) };
+        var tooLate = Arm(now - TimeSpan.FromSeconds(2), token: 1);
+        tooLate = tooLate with { Dispatch = Prepared(tooLate, notAfter: now - TimeSpan.FromSeconds(1)) };
+        foreach (var arm in new[] { inTime, tooLate })
+            await fixture.Bus.Publish(arm, TestContext.Current.CancellationToken);
+
+        var fired = await WaitForAsync(2, [inTime.JobId, tooLate.JobId]);
+
+        Assert.Equal(inTime.Dispatch.Step.StepRunId, fired.Single(f => f.Message.JobId == inTime.JobId).Message.DispatchedStepRunId);
+        Assert.Null(fired.Single(f => f.Message.JobId == tooLate.JobId).Message.DispatchedStepRunId);
+        var dispatched = Assert.Single(fixture.Harness.Published.Select<RunJobStep>(x => x.Context.Message.JobId == inTime.JobId)).Context;
+        Assert.Equal((inTime.Dispatch.Step.StepRunId, JobStep.Run), (dispatched.Message.StepRunId, dispatched.Message.Step));
+        Assert.Equal("SHOP", dispatched.Headers.Get<string>(JobTracing.ProjectHeader));
+        Assert.False(fixture.Harness.Published.Select<RunJobStep>(x => x.Context.Message.JobId == tooLate.JobId).Any());
+    }
+
+    static PreparedRun Prepared(ArmJobTrigger arm, DateTimeOffset notAfter) => new()
+    {
+        Step = new RunJobStep { JobId = arm.JobId, JobKey = arm.JobKey, StepRunId = Guid.NewGuid(), Exec = 1, Step = JobStep.Run, Ops = [] },
+        Project = "SHOP",
+        Environment = "PROD",
+        NotAfter = notAfter,
+    };
 
     [Fact]
     public async Task A_redelivered_arm_fires_once()

@@ -1,4 +1,9 @@
+using System.Text.Json;
+using JobMonitor.Contracts;
 using JobMonitor.IntegrationTests.Persistence;
+using JobMonitor.Service.Execution;
+using JobMonitor.Service.Persistence;
+using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Scheduling;
 using Xunit;
 
@@ -22,8 +27,8 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
         Assert.Equal((false, null), await store.BeginArmAsync(stale, Cancellation));
         Assert.False(await store.CompleteArmAsync(stale, "hangfire-stale", Cancellation));
 
-        Assert.False(await store.TryTakeAsync(Due(stale), "hangfire-stale", ClaimTimeout, Cancellation));
-        Assert.True(await store.TryTakeAsync(Due(newer), "hangfire-newer", ClaimTimeout, Cancellation));
+        Assert.Null(await store.TryTakeAsync(Due(stale), "hangfire-stale", ClaimTimeout, Cancellation));
+        Assert.NotNull(await store.TryTakeAsync(Due(newer), "hangfire-newer", ClaimTimeout, Cancellation));
     }
 
     [Fact]
@@ -56,13 +61,13 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
         var trigger = Due(arm);
 
         Assert.Contains(trigger, await DueSoonAsync(store, ClaimTimeout));
-        Assert.True(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
-        Assert.False(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+        Assert.NotNull(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+        Assert.Null(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
         Assert.DoesNotContain(trigger, await DueSoonAsync(store, ClaimTimeout));
 
         // The first firer died before it published: once its claim is older than the time-out, another takes the trigger.
         Assert.Contains(trigger, await DueSoonAsync(store, TimeSpan.FromTicks(10)));
-        Assert.True(await store.TryTakeAsync(trigger, null, TimeSpan.FromTicks(10), Cancellation));
+        Assert.NotNull(await store.TryTakeAsync(trigger, null, TimeSpan.FromTicks(10), Cancellation));
     }
 
     [Fact]
@@ -74,7 +79,7 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
         foreach (var trigger in new[] { fired, released })
         {
             await store.BeginArmAsync(Arm(trigger), Cancellation);
-            Assert.True(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
+            Assert.NotNull(await store.TryTakeAsync(trigger, null, ClaimTimeout, Cancellation));
         }
 
         await store.MarkFiredAsync(fired, DateTimeOffset.UtcNow, Cancellation);
@@ -83,8 +88,37 @@ public sealed class JobTriggerStoreTests(MigratedDatabase database) : IClassFixt
         var due = await DueSoonAsync(store, ClaimTimeout);
         Assert.DoesNotContain(fired, due);
         Assert.Contains(released, due);
-        Assert.False(await store.TryTakeAsync(fired, null, TimeSpan.FromTicks(10), Cancellation));
-        Assert.True(await store.TryTakeAsync(released, null, ClaimTimeout, Cancellation));
+        Assert.Null(await store.TryTakeAsync(fired, null, TimeSpan.FromTicks(10), Cancellation));
+        Assert.NotNull(await store.TryTakeAsync(released, null, ClaimTimeout, Cancellation));
+    }
+
+    [Fact]
+    public async Task The_firer_that_takes_a_run_gate_trigger_gets_the_run_prepared_with_its_arm_and_a_newer_arm_replaces_it()
+    {
+        var store = new JobTriggerStore(await database.DataSourceAsync(), TimeProvider.System);
+        var arm = Arm(token: 1, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var prepared = new PreparedRun
+        {
+            Step = new RunJobStep
+            {
+                JobId = arm.JobId, JobKey = arm.JobKey, StepRunId = Guid.NewGuid(), Exec = 2, Step = JobStep.Run, TraceParent = "00-trace-01",
+                Ops = [new OpDefinition { Name = "deploy", Kind = OpKind.Log, Params = new OpParams { Message = "deploying" } }],
+            },
+            Project = "SHOP",
+            Environment = "PROD",
+            NotAfter = arm.DueAt.AddMinutes(5),
+        };
+        await store.BeginArmAsync(arm with { Dispatch = prepared }, Cancellation);
+
+        var taken = await store.TryTakeAsync(Due(arm), null, ClaimTimeout, Cancellation);
+        Assert.NotNull(taken?.Dispatch);
+        Assert.Equal(JsonSerializer.Serialize(prepared, JobJson.Options), JsonSerializer.Serialize(taken.Dispatch, JobJson.Options));
+        Assert.Equal("deploying", taken.Dispatch.Step.Ops.Single().Params.Message);
+
+        // Rearmed without a prepared RUN (a RUN without ops): the firer dispatches nothing.
+        var rearmed = arm with { Token = 2 };
+        await store.BeginArmAsync(rearmed, Cancellation);
+        Assert.Null((await store.TryTakeAsync(Due(rearmed), null, ClaimTimeout, Cancellation))!.Dispatch);
     }
 
     static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(1);

@@ -21,7 +21,7 @@ namespace JobMonitor.IntegrationTests.Scheduling;
 /// </summary>
 public sealed class SchedulingFixture : IAsyncLifetime
 {
-    static readonly string[] Migrations = ["0001_", "0020_", "0056_"];
+    static readonly string[] Migrations = ["0001_", "0020_", "0056_", "0061_"];
 
     WebApplication? app;
 
@@ -32,6 +32,9 @@ public sealed class SchedulingFixture : IAsyncLifetime
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
     public IBus Bus => App.Services.GetRequiredService<IBus>();
+
+    /// <summary>What the fixture's bus published (the firer's RUN dispatches among them).</summary>
+    public ITestHarness Harness => App.Services.GetRequiredService<ITestHarness>();
 
     /// <summary>A client of the dashboard signed in as <paramref name="user" /> (one of <see cref="TestUsers" />), or anonymous when null.</summary>
     public HttpClient CreateClient(string? user = TestUsers.Admin)

@@ -1,4 +1,5 @@
 using JobMonitor.Contracts;
+using JobMonitor.IntegrationTests.Infrastructure;
 using JobMonitor.Service.Execution;
 using JobMonitor.Service.Jobs;
 using JobMonitor.Service.Scheduling;
@@ -110,6 +111,91 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
         var job = await _jobs.WaitForAsync(create.JobId, m => m.Ready);
         Assert.Equal(JobStep.Run, job.Step);
         Assert.Null(job.StepRunId);
+    }
+
+    [Fact]
+    public async Task The_run_gate_trigger_carries_the_run_prepared_at_the_gate_and_the_saga_takes_over_the_run_it_dispatched()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        var atGate = await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate");
+        var prepared = (await ArmOfAsync(create.JobId, token: 1)).Dispatch;
+
+        Assert.NotNull(prepared);
+        Assert.Equal(atGate.WaitingGateRun, prepared.Step.StepRunId);
+        Assert.Equal(JobStep.Run, prepared.Step.Step);
+        Assert.Equal(atGate.MaxStartAt, prepared.NotAfter);
+        Assert.Equal(("PROD", atGate.Exec), (prepared.Environment, prepared.Step.Exec));
+
+        // What the firer does at the date: the prepared RUN to the workers, then the trigger to the saga.
+        _jobs.Clock.SetUtcNow(scheduledAt);
+        await _jobs.Bus.Bus.Publish(prepared.Step);
+        await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 1) with { DispatchedStepRunId = prepared.Step.StepRunId });
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
+
+        Assert.Equal(prepared.Step.StepRunId, job.Steps.Single(s => s.Step == JobStep.Run).StepRunId);
+        Assert.Equal(OpOutcome.Success, job.Steps.Single(s => s.Step == JobStep.Run).Outcome);
+        Assert.Single(_jobs.Bus.Published.Select<RunJobStep>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Step == JobStep.Run));
+    }
+
+    [Fact]
+    public async Task The_result_of_the_run_dispatched_by_its_trigger_opens_the_gate_when_it_comes_before_the_trigger()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        var gateRun = (await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate")).WaitingGateRun!.Value;
+
+        _jobs.Clock.SetUtcNow(scheduledAt.AddMilliseconds(20));
+        await _jobs.Bus.Bus.Publish(new StepRunFinished
+        {
+            JobId = create.JobId, StepRunId = gateRun, Worker = "fast-worker", StartedAt = scheduledAt.AddMilliseconds(5), Succeeded = true,
+            Ops = [new OpResult { Index = 0, Name = "deploy", Outcome = "success", StartedAt = scheduledAt.AddMilliseconds(5), EndedAt = scheduledAt.AddMilliseconds(15) }],
+        });
+        var job = await _jobs.WaitForAsync(create.JobId, m => m.Finished);
+        var run = job.Steps.Single(s => s.Step == JobStep.Run);
+        Assert.Equal((gateRun, OpOutcome.Success, scheduledAt.AddMilliseconds(5)), (run.StepRunId, run.Outcome, run.StartedAt));
+
+        // The trigger's own message, late: the gate is open already, nothing changes and nothing is dispatched.
+        await _jobs.Bus.Bus.Publish(Fired(create.JobId, scheduledAt, token: 1) with { DispatchedStepRunId = gateRun });
+        Assert.True(await _jobs.Bus.Consumed.Any<JobTriggerFired>(x => x.Context.Message.JobId == create.JobId));
+        Assert.Equal(JobStatus.Finished, _jobs.Instance(create.JobId)!.Status());
+        Assert.False(await _jobs.Bus.Published.Any<RunJobStep>(x => x.Context.Message.JobId == create.JobId && x.Context.Message.Step == JobStep.Run));
+    }
+
+    [Fact]
+    public async Task A_run_prepared_at_a_gate_the_job_left_is_not_taken_over_and_the_new_gate_prepares_another()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        var oldRun = (await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate")).WaitingGateRun!.Value;
+
+        var reschedule = (RescheduleJob)JobStages.Command("reschedule", create.JobId) with { ScheduledAt = scheduledAt.AddMinutes(5).ToString("O") };
+        Assert.True((await _jobs.SendAsync(reschedule)).Accepted);
+        var newRun = (await ArmOfAsync(create.JobId, token: 2)).Dispatch!.Step.StepRunId;
+        Assert.NotEqual(oldRun, newRun);
+
+        await _jobs.Bus.Bus.Publish(new StepRunStarted { JobId = create.JobId, StepRunId = oldRun, Worker = "late-worker", StartedAt = scheduledAt });
+        await Polling.WaitUntilAsync(
+            () => Task.FromResult(_jobs.Bus.Consumed.Select<StepRunStarted>(x => x.Context.Message.StepRunId == oldRun).Any()),
+            JobHarness.Patience, () => "the late start to be consumed", every: JobHarness.Pace);
+        var job = _jobs.Instance(create.JobId)!;
+        Assert.Equal((JobStatus.Ready, null, newRun), (job.Status(), job.StepRunId, job.WaitingGateRun));
+
+        // Canceled at the gate: the prepared RUN, which its trigger may have dispatched, is told to stop.
+        Assert.True((await _jobs.SendAsync(JobStages.Command("cancel", create.JobId))).Accepted);
+        Assert.True(await _jobs.Bus.Published.Any<StepRunCanceled>(x => x.Context.Message.StepRunId == newRun));
+        Assert.Null((await _jobs.WaitForAsync(create.JobId, m => m.Canceled)).WaitingGateRun);
+    }
+
+    async Task<ArmJobTrigger> ArmOfAsync(Guid jobId, int token)
+    {
+        Assert.True(await _jobs.Bus.Published.Any<ArmJobTrigger>(x =>
+            x.Context.Message.JobId == jobId && x.Context.Message.Kind == JobTriggerKind.RunGate && x.Context.Message.Token == token));
+        return _jobs.Bus.Published.Select<ArmJobTrigger>(x =>
+            x.Context.Message.JobId == jobId && x.Context.Message.Kind == JobTriggerKind.RunGate && x.Context.Message.Token == token).Single().Context.Message;
     }
 
     [Fact]
