@@ -195,7 +195,9 @@ public sealed partial class DeploymentJobStateMachine
             await MoveToAsync(context, status == JobStatus.Ready ? Ready : WaitingForApproval);
             return;
         }
-        // At the RUN gate, or Expired: wait for approval if it is still owed, else for the new date.
+        // At the RUN gate, or Expired: wait for approval if it is still owed, else for the new date. A RUN dispatched
+        // (by the saga or by the gate's trigger) that no report has shown started yet is told to stop.
+        await StopStepRunAsync(context, "the job was rescheduled");
         if (ApprovalOwed(job))
         {
             await MoveToAsync(context, WaitingForApproval);
