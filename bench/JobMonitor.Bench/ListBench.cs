@@ -8,11 +8,16 @@ namespace JobMonitor.Bench;
 
 /// <summary>
 /// The job list at scale: loads N jobs into a fresh database, then times the service's own list and count queries
-/// (<see cref="JobReadStore" />) per query shape, first without the list indexes of migration 0031, then with them.
+/// (<see cref="JobReadStore" />) per query shape, first without the list indexes of migrations 0031 and 0062, then with them.
 /// </summary>
 public static partial class ListBench
 {
-    const string IndexScript = "JobMonitor.Service.Persistence.Migrations.0031_job_list_indexes.sql";
+    // The list indexes: those of 0031, then 0062's trigram index for names in place of 0031's.
+    static readonly string[] IndexScripts =
+    [
+        "JobMonitor.Service.Persistence.Migrations.0031_job_list_indexes.sql",
+        "JobMonitor.Service.Persistence.Migrations.0062_job_name_trigram_gist.sql",
+    ];
     const int Samples = 200;
     static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
 
@@ -62,7 +67,7 @@ public static partial class ListBench
         var shapes = Shapes(now);
         var baseline = await MeasureAsync(store, shapes);
 
-        Console.WriteLine("list: creating the list indexes (migration 0031)...");
+        Console.WriteLine("list: creating the list indexes (migrations 0031 and 0062)...");
         clock.Restart();
         await bench.ExecuteAsync(indexes, TimeSpan.FromMinutes(30));
         await bench.ExecuteAsync("VACUUM ANALYZE jobmonitor.jobs", TimeSpan.FromMinutes(30));
@@ -109,7 +114,7 @@ public static partial class ListBench
         return new Timing(name, samples.Count, Lateness.Percentile(samples, 0.50), Lateness.Percentile(samples, 0.95), Lateness.Percentile(samples, 0.99));
     }
 
-    /// <summary>Drops the list indexes of migration 0031 (a load is faster without them); returns the script that makes them.</summary>
+    /// <summary>Drops the list indexes of migrations 0031 and 0062 (a load is faster without them); returns the script that makes them.</summary>
     public static async Task<string> DropListIndexesAsync(BenchDatabase bench)
     {
         var indexes = await ReadIndexScriptAsync();
@@ -120,10 +125,15 @@ public static partial class ListBench
 
     static async Task<string> ReadIndexScriptAsync()
     {
-        await using var stream = typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(IndexScript)
-            ?? throw new InvalidOperationException($"The service has no embedded {IndexScript}.");
-        using var reader = new StreamReader(stream);
-        return await reader.ReadToEndAsync();
+        var scripts = new List<string>();
+        foreach (var name in IndexScripts)
+        {
+            await using var stream = typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException($"The service has no embedded {name}.");
+            using var reader = new StreamReader(stream);
+            scripts.Add(await reader.ReadToEndAsync());
+        }
+        return string.Join("\n", scripts);
     }
 
     [GeneratedRegex(@"CREATE INDEX IF NOT EXISTS (\w+)")]
