@@ -116,10 +116,7 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     [Fact]
     public async Task The_run_gate_trigger_carries_the_run_prepared_at_the_gate_and_the_saga_takes_over_the_run_it_dispatched()
     {
-        var scheduledAt = JobHarness.Start.AddMinutes(10);
-        var create = JobHarness.Create(scheduledAt: scheduledAt);
-        await _jobs.Bus.Bus.Publish(create);
-        var atGate = await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate");
+        var (create, scheduledAt, atGate) = await AtRunGateAsync();
         var prepared = (await ArmOfAsync(create.JobId, token: 1)).Dispatch;
 
         Assert.NotNull(prepared);
@@ -142,10 +139,8 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     [Fact]
     public async Task The_result_of_the_run_dispatched_by_its_trigger_opens_the_gate_when_it_comes_before_the_trigger()
     {
-        var scheduledAt = JobHarness.Start.AddMinutes(10);
-        var create = JobHarness.Create(scheduledAt: scheduledAt);
-        await _jobs.Bus.Bus.Publish(create);
-        var gateRun = (await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate")).WaitingGateRun!.Value;
+        var (create, scheduledAt, atGate) = await AtRunGateAsync();
+        var gateRun = atGate.WaitingGateRun!.Value;
 
         _jobs.Clock.SetUtcNow(scheduledAt.AddMilliseconds(20));
         await _jobs.Bus.Bus.Publish(new StepRunFinished
@@ -167,10 +162,8 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
     [Fact]
     public async Task A_run_prepared_at_a_gate_the_job_left_is_not_taken_over_and_the_new_gate_prepares_another()
     {
-        var scheduledAt = JobHarness.Start.AddMinutes(10);
-        var create = JobHarness.Create(scheduledAt: scheduledAt);
-        await _jobs.Bus.Bus.Publish(create);
-        var oldRun = (await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate")).WaitingGateRun!.Value;
+        var (create, scheduledAt, atGate) = await AtRunGateAsync();
+        var oldRun = atGate.WaitingGateRun!.Value;
 
         var reschedule = (RescheduleJob)JobStages.Command("reschedule", create.JobId) with { ScheduledAt = scheduledAt.AddMinutes(5).ToString("O") };
         Assert.True((await _jobs.SendAsync(reschedule)).Accepted);
@@ -190,6 +183,15 @@ public sealed class JobLifecycleSpecs : IAsyncLifetime
         Assert.True((await _jobs.SendAsync(JobStages.Command("cancel", create.JobId))).Accepted);
         Assert.True(await _jobs.Bus.Published.Any<StepRunCanceled>(x => x.Context.Message.StepRunId == newRun));
         Assert.Null((await _jobs.WaitForAsync(create.JobId, m => m.Canceled)).WaitingGateRun);
+    }
+
+    /// <summary>A job due in ten minutes, once it waits at its RUN gate with its RUN prepared.</summary>
+    async Task<(CreateJob Create, DateTimeOffset ScheduledAt, DeploymentJobState AtGate)> AtRunGateAsync()
+    {
+        var scheduledAt = JobHarness.Start.AddMinutes(10);
+        var create = JobHarness.Create(scheduledAt: scheduledAt);
+        await _jobs.Bus.Bus.Publish(create);
+        return (create, scheduledAt, await _jobs.WaitUntilAsync(create.JobId, j => j.WaitingGateRun is not null, "to the RUN gate"));
     }
 
     async Task<ArmJobTrigger> ArmOfAsync(Guid jobId, int token)
