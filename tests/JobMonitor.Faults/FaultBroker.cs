@@ -112,6 +112,21 @@ public sealed class FaultBroker : IAsyncDisposable
                 && stats.TryGetProperty("ack", out var ack) ? ack.GetInt64() : 0);
     }
 
+    /// <summary>Each queue holding messages or without a consumer: ready, unacknowledged, consumers (the management API's figures).</summary>
+    public async Task<string> QueueDepthsAsync()
+    {
+        using var queues = await GetAsync($"api/queues/{escaped}?columns=name,messages_ready,messages_unacknowledged,consumers");
+        var depths = queues.RootElement.EnumerateArray()
+            .Select(q => (Name: q.GetProperty("name").GetString()!, Ready: Count(q, "messages_ready"),
+                Unacked: Count(q, "messages_unacknowledged"), Consumers: Count(q, "consumers")))
+            .Where(q => q.Ready + q.Unacked > 0 || q.Consumers == 0)
+            .Select(q => $"{q.Name} {q.Ready} ready, {q.Unacked} unacked, {q.Consumers} consumers");
+        return string.Join("; ", depths);
+
+        static long Count(JsonElement queue, string property) =>
+            queue.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         using (http)

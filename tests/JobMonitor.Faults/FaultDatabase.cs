@@ -125,6 +125,46 @@ public sealed class FaultDatabase : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> jobs of <paramref name="ids"/> not final, each with its row, its step runs and
+    /// its outbox rows still unsent: where a stranded job stopped, for a failing row's message.
+    /// </summary>
+    public async Task<IReadOnlyList<StrandedJob>> StrandedAsync(IReadOnlyCollection<Guid> ids, int limit)
+    {
+        await using var command = Source.CreateCommand(
+            """
+            SELECT j.key, j.status, j.step, j.step_run_id, j.gate_step_run_id, j.updated_at,
+                   (SELECT string_agg(r.step_run_id || ' ' || r.worker || ' claimed ' || r.claimed_at
+                                      || coalesce(' finished ' || r.finished_at, '') || coalesce(' abandoned ' || r.abandoned_at, ''), '; ')
+                    FROM jobmonitor.step_runs AS r WHERE r.job_id = j.id),
+                   (SELECT string_agg(o.message_type || ' to ' || o.destination || ' attempts ' || o.attempts
+                                      || ' not before ' || o.not_before, '; ' ORDER BY o.sequence_number)
+                    FROM jobmonitor.outbox_messages AS o WHERE o.job_id = j.id),
+                   (SELECT string_agg(l.at || ' ' || l.text, '; ' ORDER BY l.at)
+                    FROM (SELECT at, text FROM jobmonitor.job_log WHERE job_id = j.id ORDER BY at DESC LIMIT 6) AS l)
+            FROM jobmonitor.jobs AS j
+            WHERE j.id = ANY(@ids) AND NOT j.status = ANY(@final)
+            ORDER BY j.updated_at
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", [.. ids]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("final", FinalStatuses));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+        var found = new List<StrandedJob>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            found.Add(new StrandedJob(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetGuid(4),
+                reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        return found;
+    }
+
+    /// <summary>Outbox rows not sent yet, of any job.</summary>
+    public Task<long> OutboxRowsAsync() => ScalarAsync("SELECT count(*) FROM jobmonitor.outbox_messages", []);
+
     public async ValueTask DisposeAsync()
     {
         await Source.DisposeAsync();
@@ -173,4 +213,14 @@ public sealed record JobTally
     public required long UnexpectedAbend { get; init; }
 
     public long Count(string status) => Statuses.GetValueOrDefault(status);
+}
+
+/// <summary>Where a job that is not final stopped: its row, step runs, unsent outbox rows and last log lines.</summary>
+public sealed record StrandedJob(
+    string Key, string Status, string Step, Guid? StepRunId, Guid? GateStepRunId, DateTimeOffset UpdatedAt,
+    string? StepRuns, string? Outbox, string? LastLog)
+{
+    public override string ToString() =>
+        $"{Key} {Status} at {Step}, step run {StepRunId?.ToString() ?? "none"} (gate {GateStepRunId?.ToString() ?? "none"}), " +
+        $"updated {UpdatedAt:O}; step runs: {StepRuns ?? "none"}; outbox: {Outbox ?? "empty"}; log: {LastLog ?? "none"}";
 }

@@ -36,6 +36,9 @@ public sealed record FaultFigures
     public int? QueuesDoubled { get; init; }
     public long? CopiesDelivered { get; init; }
 
+    /// <summary>Where the stranded jobs stopped, when some were (see <see cref="FaultStage"/>).</summary>
+    public string? Diagnosis { get; init; }
+
     public override string ToString()
     {
         var t = Tally;
@@ -57,6 +60,7 @@ public sealed record FaultFigures
             text += $"; {queues} queues doubled, {CopiesDelivered} copies delivered";
         if (t.RepeatedLogLines.Count > 0)
             text += "; lines repeated: " + string.Join(" | ", t.RepeatedLogLines);
-        return text + "; statuses " + string.Join(", ", t.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
+        text += "; statuses " + string.Join(", ", t.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
+        return Diagnosis is null ? text : $"{text}\nstranded:\n{Diagnosis}";
     }
 }

@@ -92,15 +92,50 @@ public sealed class FaultStage : IAsyncDisposable
     }
 
     /// <summary>The figures of a row: statuses, effects seen twice, parked messages.</summary>
-    public async Task<FaultFigures> FiguresAsync(string row, IReadOnlyCollection<Guid> ids, double? recoverSeconds, IReadOnlyCollection<Guid>? abendExpected = null) =>
-        new()
+    public async Task<FaultFigures> FiguresAsync(string row, IReadOnlyCollection<Guid> ids, double? recoverSeconds, IReadOnlyCollection<Guid>? abendExpected = null)
+    {
+        var tally = await Database.TallyAsync(ids, FaultLoad.OpsPerJob, abendExpected ?? []);
+        return new()
         {
             Row = row,
             Jobs = ids.Count,
-            Tally = await Database.TallyAsync(ids, FaultLoad.OpsPerJob, abendExpected ?? []),
+            Tally = tally,
             ErrorQueueMessages = await Broker.ErrorQueueMessagesAsync(),
             RecoverSeconds = recoverSeconds,
+            Diagnosis = tally.Stranded > 0 ? await DiagnoseAsync(row, ids) : null,
         };
+    }
+
+    // Jobs whose story a failing row's message tells, and the instance lines it quotes for each.
+    const int JobsDiagnosed = 3;
+    const int LinesPerJob = 12;
+
+    /// <summary>
+    /// Where the first stranded jobs stopped (their rows, step runs, outbox rows, log) with the instances' lines about
+    /// them, and what the queues hold; every instance's whole output goes to JOBMONITOR_FAULT_LOGS when it is set.
+    /// </summary>
+    async Task<string> DiagnoseAsync(string row, IReadOnlyCollection<Guid> ids)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append($"queues: {await Broker.QueueDepthsAsync()}; outbox rows unsent: {await Database.OutboxRowsAsync()}");
+        foreach (var job in await Database.StrandedAsync(ids, JobsDiagnosed))
+        {
+            text.Append($"\n* {job}");
+            var marks = new[] { job.Key, job.StepRunId?.ToString(), job.GateStepRunId?.ToString() }.OfType<string>().ToList();
+            foreach (var (instance, i) in instances.Select((instance, i) => (instance, i)))
+                foreach (var line in instance.Lines.Where(l => marks.Any(m => l.Contains(m, StringComparison.Ordinal))).TakeLast(LinesPerJob))
+                    text.Append($"\n  {WorkerName(i)}: {line}");
+        }
+        if (Environment.GetEnvironmentVariable("JOBMONITOR_FAULT_LOGS") is { Length: > 0 } logs)
+        {
+            var folder = Path.Combine(logs, $"{DateTime.UtcNow:HHmmss}-{new string([.. row.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')])}");
+            Directory.CreateDirectory(folder);
+            for (var i = 0; i < instances.Count; i++)
+                await File.WriteAllLinesAsync(Path.Combine(folder, WorkerName(i) + ".log"), instances[i].Lines);
+            text.Append($"\nevery instance's output: {folder}");
+        }
+        return text.ToString();
+    }
 
     /// <summary>The last lines of each instance, for a failing row's message.</summary>
     public string Output => string.Join("\n", instances.Select((instance, i) => $"--- {WorkerName(i)} ---\n{instance.Output}"));

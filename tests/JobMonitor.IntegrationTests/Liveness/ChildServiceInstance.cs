@@ -46,6 +46,10 @@ public sealed partial class ChildServiceInstance : IAsyncDisposable
         // Port 0: the kernel picks a free one, read back from the "Now listening on" line.
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        // One line per entry, stamped: a failing test's excerpt of the output reads as a timeline.
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         // The test users as in the in-process host: the commands the tests publish are checked against them.
         foreach (var (key, value) in TestUsers.Settings().Concat(settings))
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
