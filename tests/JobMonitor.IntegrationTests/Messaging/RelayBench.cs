@@ -82,6 +82,15 @@ public sealed class RelayBench(NpgsqlDataSource dataSource) : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
     }
 
+    /// <summary>Rows of <paramref name="jobId" /> put aside with a back-off (tried and failed, or not to be tried before later).</summary>
+    public async Task<long> PutAsideOfAsync(Guid jobId)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM jobmonitor.outbox_messages WHERE job_id = @job_id AND (attempts > 0 OR not_before > now())");
+        command.Parameters.AddWithValue("job_id", jobId);
+        return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+
     public static OutboxRelay Relay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> logger) =>
         new(dataSource, bus, Options.Create(new OutboxOptions
         {

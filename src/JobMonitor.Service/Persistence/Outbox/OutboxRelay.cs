@@ -10,8 +10,9 @@ namespace JobMonitor.Service.Persistence.Outbox;
 /// Delivers outbox rows; every instance runs one. A round claims the oldest rows of its bus's broker (instances on one
 /// database but other vhosts leave each other's rows alone) with FOR UPDATE SKIP LOCKED, so relays
 /// share the work), publishes them with publisher confirms (one job's rows one after the other, jobs in parallel),
-/// deletes the rows that were confirmed and commits. A failed round keeps its unsent rows and backs off; the relay
-/// never gives up, and a row is deleted only after the broker confirmed it: delivery is at least once.
+/// deletes the rows that were confirmed and commits. A round that sent nothing (the broker is away) backs the relay off
+/// and leaves the rows as they were; a row that failed while others went out is put aside with a back-off of its own.
+/// The relay never gives up, and a row is deleted only after the broker confirmed it: delivery is at least once.
 /// </summary>
 public sealed class OutboxRelay(
     NpgsqlDataSource dataSource, IBus bus, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxRelay> logger)
@@ -85,20 +86,22 @@ public sealed class OutboxRelay(
             }
         }));
 
+        var failure = failures.IsEmpty ? null
+            : new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);
+        // Nothing went out: the broker is away, not these rows. The relay backs off as a whole and marks no row, so
+        // that once the broker is back every row goes out at the next round, not after a back-off it ran up meanwhile.
+        if (failure is not null && sent.IsEmpty)
+            throw failure;
+
         // What the broker confirmed is deleted even when part of the round failed, so it is not sent twice. A row that
-        // failed waits a while (with its job's later rows), so that it does not hold up every other job's messages.
+        // failed while others went out waits a while (with its job's later rows), so that it does not hold up every
+        // other job's messages.
         await OutboxTable.DeleteAsync(connection, transaction, sent, CancellationToken.None);
         await OutboxTable.PostponeAsync(connection, transaction, failed, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         JobMonitorTelemetry.OutboxDelivered.Add(sent.Count, OutboxSending.ByRelay);
-        if (!failures.IsEmpty)
-        {
-            var failure = new AggregateException($"{failures.Count} of {rows.Count} outbox messages could not be sent.", failures);
-            // Nothing went out: the broker is probably away, the relay backs off. Else only those rows wait.
-            if (sent.IsEmpty)
-                throw failure;
+        if (failure is not null)
             logger.LogWarning(failure, "Outbox messages could not be sent; they are tried again later");
-        }
         return rows.Count == settings.BatchSize;
     }
 

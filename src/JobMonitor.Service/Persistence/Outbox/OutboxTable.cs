@@ -63,10 +63,10 @@ public static class OutboxTable
         ORDER BY c.sequence_number
         """;
 
-    // 1 s, 2 s, 4 s ... up to a minute between attempts at one row.
+    // 1 s, 2 s, 4 s ... up to 10 s between attempts at one row (its job's later rows wait behind it).
     const string PostponeSql = """
         UPDATE jobmonitor.outbox_messages
-        SET attempts = attempts + 1, not_before = now() + make_interval(secs => least(60, power(2, attempts)))
+        SET attempts = attempts + 1, not_before = now() + make_interval(secs => least(10, power(2, attempts)))
         WHERE sequence_number = ANY(@sequence_numbers)
         """;
 
