@@ -36,9 +36,12 @@ public sealed class StepRunExecutor(
 
     /// <summary>
     /// Runs a claimed step run. <paramref name="firstOp"/>: the op whose start was recorded with the claim; the step run
-    /// started then. <paramref name="giveUp"/> ends the retries of ledger writes (hard stop).
+    /// started then. <paramref name="stored"/> is called once the step's end is stored, before its reports go to the
+    /// broker: what waits for the broker from there on needs no place among the running steps. <paramref name="giveUp"/>
+    /// ends the retries of ledger writes (hard stop).
     /// </summary>
-    public async Task ExecuteAsync(RunJobStep step, JobLabels labels, OpStart? firstOp, StepRunHandle handle, CancellationToken giveUp)
+    public async Task ExecuteAsync(
+        RunJobStep step, JobLabels labels, OpStart? firstOp, StepRunHandle handle, Action stored, CancellationToken giveUp)
     {
         // Current for the whole step run, so the reports published at its end continue the job's trace.
         using var span = JobTracing.StartStep(step, labels);
@@ -87,6 +90,7 @@ public sealed class StepRunExecutor(
             }
             : null;
         await DurablyAsync(ct => FinishAsync(step, end.LastOp, result, lastLines, ct), "finishing the step run", step, giveUp);
+        stored();
         var outcome = result is null ? OpOutcome.Lost : StepOutcomeOf(end);
         JobTracing.End(span, outcome, end.Error);
         JobMonitorTelemetry.StepDuration.Record(clock.Elapsed.TotalSeconds,

@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace JobMonitor.Service.Execution;
 
 /// <summary>
-/// Runs claimed step runs in the background, at most <see cref="ExecutionOptions.MaxConcurrentSteps"/> at once. The
-/// queue message is acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and
+/// Runs claimed step runs in the background, at most <see cref="ExecutionOptions.MaxConcurrentSteps"/> at once; a step
+/// run's place is free once its end is stored, while its reports may still wait for the broker. The queue message is acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and
 /// a redelivery could not run it anyway since the lease is taken. Owns the run-job-step receive endpoint, so that a
 /// shutdown stops taking steps before it drains the running ones.
 /// </summary>
@@ -112,7 +112,9 @@ public sealed class StepRunner(
     {
         try
         {
-            await executor.ExecuteAsync(step, labels, firstOp, handle, giveUp.Token);
+            // The place is given back once the end is stored, not after the reports: a broker that is away or coming
+            // back (publishes waiting up to their time-outs) must not keep this instance from running the next steps.
+            await executor.ExecuteAsync(step, labels, firstOp, handle, slot.Dispose, giveUp.Token);
         }
         catch (Exception e)
         {
