@@ -21,8 +21,14 @@ jm_faults_rabbitmq_start() {
         printf 'listeners.tcp.default = %s\nmanagement.tcp.port = %s\n' \
             "$JM_FAULTS_RABBIT_PORT" "$JM_FAULTS_RABBIT_API_PORT" | jm_root tee "$base/rabbitmq.conf" >/dev/null
         jm_root chown rabbitmq:rabbitmq "$base/enabled_plugins" "$base/rabbitmq.conf"
-        jm_log "starting RabbitMQ node $JM_FAULTS_RABBIT_NODE on port $JM_FAULTS_RABBIT_PORT (fault suite)"
-        jm_faults_rabbitmq_env rabbitmq-server -detached
+        if jm_root timeout 30 rabbitmqctl -n "$JM_FAULTS_RABBIT_NODE" ping >/dev/null 2>&1; then
+            # The node runs with its RabbitMQ application stopped: a fault row was interrupted during its outage.
+            jm_log "starting the RabbitMQ application of node $JM_FAULTS_RABBIT_NODE (stopped by an interrupted fault row)"
+            jm_root timeout 120 rabbitmqctl -n "$JM_FAULTS_RABBIT_NODE" start_app >/dev/null
+        else
+            jm_log "starting RabbitMQ node $JM_FAULTS_RABBIT_NODE on port $JM_FAULTS_RABBIT_PORT (fault suite)"
+            jm_faults_rabbitmq_env rabbitmq-server -detached
+        fi
         jm_wait_port 127.0.0.1 "$JM_FAULTS_RABBIT_PORT" 180 "RabbitMQ node $JM_FAULTS_RABBIT_NODE"
         jm_root timeout 120 rabbitmqctl -n "$JM_FAULTS_RABBIT_NODE" await_startup >/dev/null
     fi
