@@ -156,6 +156,10 @@ public sealed class FaultStage : IAsyncDisposable
             ["ConnectionStrings:Postgres"] = stage.Database.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = stage.Broker.Amqp.ToString(),
             ["Execution:WorkerName"] = WorkerName(instance),
+            // The transports' connects, endpoint restarts and consumer states, for a stranded row's output (not each
+            // message's send and receive).
+            ["Logging:LogLevel:MassTransit"] = "Debug",
+            ["Logging:LogLevel:MassTransit.Messages"] = "Warning",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
             settings[key] = value;
