@@ -9,8 +9,9 @@ namespace JobMonitor.Service.Execution;
 
 /// <summary>
 /// Runs claimed step runs in the background, at most <see cref="ExecutionOptions.MaxConcurrentSteps"/> at once; a step
-/// run's place is free once its end is stored, while its reports may still wait for the broker. The queue message is acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and
-/// a redelivery could not run it anyway since the lease is taken. Owns the run-job-step receive endpoint, so that a
+/// run's place is free once its end is stored, while its reports may still wait for the broker. The queue message is
+/// acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and a redelivery
+/// could not run it anyway since the lease is taken. Owns the run-job-step receive endpoint, so that a
 /// shutdown stops taking steps before it drains the running ones.
 /// </summary>
 public sealed class StepRunner(
