@@ -44,7 +44,7 @@ public static class ExecutionExtensions
         builder.Services.AddSingleton<StepRunExecutor>();
         builder.Services.AddSingleton<StepRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StepRunner>());
-        builder.Services.AddBusObserver<WorkerEndpoints>();
+        builder.Services.AddReceiveEndpointObserver<WorkerEndpoints>();
         // The host must wait for the drain, and then for the bus to stop.
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
         {
@@ -102,8 +102,8 @@ public static class ExecutionExtensions
     /// <summary>The run-job-step consumer (its endpoint is the <see cref="StepRunner"/>'s), cancels and agent answers.</summary>
     public static void AddStepWorkers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>();
         bus.AddLivenessConsumers();
-        bus.AddConsumer<AgentOpListener>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<AgentOpListener, AgentOpListenerDefinition>();
     }
 }

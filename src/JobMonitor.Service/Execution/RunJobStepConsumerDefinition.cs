@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace JobMonitor.Service.Execution;
 
-/// <summary>The run-job-step endpoint; connected by the <see cref="StepRunner"/>, which also stops it first on shutdown.</summary>
+/// <summary>The run-job-step endpoint; the <see cref="StepRunner"/> stops it first on shutdown (<see cref="WorkerEndpoints"/>).</summary>
 public sealed class RunJobStepConsumerDefinition : ConsumerDefinition<RunJobStepConsumer>
 {
     public const string QueueName = "run-job-step";

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Telemetry;
-using JobMonitor.Service.Execution.Dispatch;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -11,13 +10,12 @@ namespace JobMonitor.Service.Execution;
 /// Runs claimed step runs in the background, at most <see cref="ExecutionOptions.MaxConcurrentSteps"/> at once; a step
 /// run's place is free once its end is stored, while its reports may still wait for the broker. The queue message is
 /// acknowledged as soon as the step is handed over: a step may outlast the broker's ack time-out, and a redelivery
-/// could not run it anyway since the lease is taken. Owns the run-job-step receive endpoint, so that a
-/// shutdown stops taking steps before it drains the running ones.
+/// could not run it anyway since the lease is taken. A shutdown stops the run-job-step receive endpoint before it drains
+/// the running steps.
 /// </summary>
 public sealed class StepRunner(
     StepRunExecutor executor,
     ExecutionLedger ledger,
-    IReceiveEndpointConnector endpoints,
     TimeProvider time,
     IOptions<ExecutionOptions> options,
     ILogger<StepRunner> logger)
@@ -34,12 +32,12 @@ public sealed class StepRunner(
     bool claimsClosed;
     int claiming;
     TaskCompletionSource? claimsEnded;
-    HostReceiveEndpointHandle? endpoint;
+    volatile IReceiveEndpoint? endpoint;
     readonly TaskCompletionSource connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int RunningCount => running.Count;
 
-    /// <summary>Completes once run-job-step takes messages here (the bus connects it after its own start).</summary>
+    /// <summary>Completes once run-job-step takes messages here.</summary>
     public Task Connected => connected.Task;
 
     /// <summary>Set once a shutdown began: no new step is taken here.</summary>
@@ -130,50 +128,14 @@ public sealed class StepRunner(
     }
 
     /// <summary>
-    /// Connects the worker's endpoints, once the bus has started (<see cref="WorkerEndpoints"/>): connecting them while
-    /// the bus starts races its start. The agents' answers first, then run-job-step, which belongs to this runner.
-    /// Every worker hears every agent message on a durable queue of its own, so that an answer sent while the broker
-    /// restarts is kept; the queue goes away an hour after its worker (<c>x-expires</c>). One message at a time, so
-    /// that an agent's log lines keep their order and come before its completion. Nothing is connected once a shutdown
-    /// began.
+    /// run-job-step is ready (again, after a broker restart); kept so that a shutdown stops taking steps before it
+    /// drains the running ones.
     /// </summary>
-    public void ConnectEndpoints()
+    public void EndpointReady(IReceiveEndpoint receiveEndpoint)
     {
-        lock (claimGate)
-        {
-            if (claimsClosed)
-                return;
-            endpoints.ConnectReceiveEndpoint(AgentAnswersQueue(Worker), (context, endpointConfigurator) =>
-            {
-                endpointConfigurator.ConcurrentMessageLimit = 1;
-                if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-                    rabbit.QueueExpiration = AgentAnswersExpiry;
-                endpointConfigurator.ConfigureConsumer<AgentOpListener>(context);
-            });
-            endpoint = endpoints.ConnectReceiveEndpoint(RunJobStepConsumerDefinition.QueueName,
-                (context, endpointConfigurator) => endpointConfigurator.ConfigureConsumer<RunJobStepConsumer>(context));
-            _ = MarkConnectedAsync(endpoint);
-        }
+        endpoint = receiveEndpoint;
+        connected.TrySetResult();
     }
-
-    async Task MarkConnectedAsync(HostReceiveEndpointHandle handle)
-    {
-        try
-        {
-            await handle.Ready;
-            connected.TrySetResult();
-        }
-        catch (Exception e)
-        {
-            connected.TrySetException(e);
-        }
-    }
-
-    static readonly TimeSpan AgentAnswersExpiry = TimeSpan.FromHours(1);
-
-    /// <summary>agent-answers-&lt;worker&gt;, the worker name reduced to the characters a queue name takes everywhere.</summary>
-    public static string AgentAnswersQueue(string worker) =>
-        "agent-answers-" + new string([.. worker.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]);
 
     /// <summary>
     /// Runs before the bus stops: takes no new step (the endpoint stops, deliveries waiting for a slot go back to the
@@ -195,7 +157,7 @@ public sealed class StepRunner(
         await claimsUnderWay.WaitAsync(cancellationToken);
         logger.LogInformation("Worker {Worker} claims no new step from {ClosedAt:O}", Worker, time.GetUtcNow());
         if (endpoint is not null)
-            await endpoint.StopAsync(cancellationToken);
+            await endpoint.Stop(cancellationToken);
         var tasks = running.Values.Select(r => r.Task).OfType<Task>().ToArray();
         if (tasks.Length == 0)
             return;

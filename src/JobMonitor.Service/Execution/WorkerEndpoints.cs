@@ -3,30 +3,24 @@ using MassTransit;
 namespace JobMonitor.Service.Execution;
 
 /// <summary>
-/// Connects the <see cref="StepRunner"/>'s endpoints when the bus has started and is ready. A hosted service cannot:
-/// the bus starts in the background, and an endpoint connected while it starts can fault the start ("Collection was
-/// modified"), leaving an instance that never consumes. The runner is resolved here, not injected: the bus resolves its
-/// observers while it is created, and the runner's own dependencies reach the bus.
+/// Hands run-job-step's endpoint to the <see cref="StepRunner"/> when it is ready, so that a shutdown can stop it before
+/// draining. The endpoint is configured with the bus, like every other: the bus restarts such endpoints after a broker
+/// restart, while endpoints connected after its start were seen not to come back. The runner is resolved here, not
+/// injected: the bus resolves its observers while it is created, and the runner's own dependencies reach the bus.
 /// </summary>
-public sealed class WorkerEndpoints(IServiceProvider services) : IBusObserver
+public sealed class WorkerEndpoints(IServiceProvider services) : IReceiveEndpointObserver
 {
-    public Task PostStart(IBus bus, Task<BusReady> busReady)
+    public Task Ready(ReceiveEndpointReady ready)
     {
-        services.GetRequiredService<StepRunner>().ConnectEndpoints();
+        if (IsRunJobStep(ready.InputAddress))
+            services.GetRequiredService<StepRunner>().EndpointReady(ready.ReceiveEndpoint);
         return Task.CompletedTask;
     }
 
-    public void PostCreate(IBus bus)
-    {
-    }
+    static bool IsRunJobStep(Uri inputAddress) =>
+        inputAddress.AbsolutePath.EndsWith("/" + RunJobStepConsumerDefinition.QueueName, StringComparison.Ordinal);
 
-    public void CreateFaulted(Exception exception)
-    {
-    }
-
-    public Task PreStart(IBus bus) => Task.CompletedTask;
-    public Task StartFaulted(IBus bus, Exception exception) => Task.CompletedTask;
-    public Task PreStop(IBus bus) => Task.CompletedTask;
-    public Task PostStop(IBus bus) => Task.CompletedTask;
-    public Task StopFaulted(IBus bus, Exception exception) => Task.CompletedTask;
+    public Task Stopping(ReceiveEndpointStopping stopping) => Task.CompletedTask;
+    public Task Completed(ReceiveEndpointCompleted completed) => Task.CompletedTask;
+    public Task Faulted(ReceiveEndpointFaulted faulted) => Task.CompletedTask;
 }

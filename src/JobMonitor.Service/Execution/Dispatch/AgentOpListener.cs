@@ -4,7 +4,7 @@ using MassTransit;
 namespace JobMonitor.Service.Execution.Dispatch;
 
 /// <summary>
-/// Hears agent messages on a durable queue of this worker alone (see <see cref="StepRunner.ConnectEndpoints"/>): the op
+/// Hears agent messages on a durable queue of this worker alone (see <see cref="AgentOpListenerDefinition"/>): the op
 /// that waits may be running on any instance, so each one gets every message and keeps those it waits for.
 /// </summary>
 public sealed class AgentOpListener(PendingDispatches pending, ILogger<AgentOpListener> logger)
