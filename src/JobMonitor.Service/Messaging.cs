@@ -40,8 +40,8 @@ public static class Messaging
                 cfg.Host(new Uri(rabbit));
                 // Upstream systems that are not .NET publish the command itself as application/json.
                 cfg.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType | RawSerializerOptions.AddTransportHeaders);
-                // MassTransit writes its envelopes indented: a third of each message's bytes, stored in the outbox,
-                // logged to the WAL and carried by the broker, are white space.
+                // MassTransit writes its envelopes indented: about a fifth of each message's bytes, stored in the
+                // outbox, logged to the WAL and carried by the broker, would be white space.
                 cfg.ConfigureJsonSerializerOptions(options =>
                 {
                     options.WriteIndented = false;

@@ -99,7 +99,7 @@ public static class ExecutionExtensions
         }
     }
 
-    /// <summary>The run-job-step consumer (its endpoint is the <see cref="StepRunner"/>'s), cancels and agent answers.</summary>
+    /// <summary>The run-job-step consumer (the <see cref="StepRunner"/> stops its endpoint first on shutdown), cancels and agent answers.</summary>
     public static void AddStepWorkers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<RunJobStepConsumer, RunJobStepConsumerDefinition>();

@@ -64,7 +64,7 @@ public sealed class PublishedEventTests(ServiceHostFixture host)
                     continue;
                 var name = envelope["messageType"]![0]!.GetValue<string>().Split(':')[^1];
                 seen.Add(name);
-                // Written compact: indented, a third of every message the outbox stores and the broker carries is white space.
+                // Written compact: indented, about a fifth of every message the outbox stores and the broker carries is white space.
                 if (got.Body.Span.IndexOf((byte)'\n') >= 0)
                     failures.Add($"{name} is indented JSON");
                 var results = Schema(name).Evaluate(JsonSerializer.SerializeToElement(message), Strict);
