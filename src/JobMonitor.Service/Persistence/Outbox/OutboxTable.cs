@@ -18,12 +18,10 @@ public static class OutboxTable
     // Rows take their sequence numbers in the order the messages were sent (the position in the arrays). With a hold,
     // the rows are left to the transaction that writes them, which sends them itself once it has committed: the relay
     // takes them only after the hold. Not when a row of the same job waits for the relay (one it may send now, or one
-    // that failed and waits out its back-off): then these rows go to the relay too, behind it.
+    // that failed and waits out its back-off): then these rows go to the relay too, behind it (migration 0063 says why
+    // that lookup is a function).
     const string InsertSql = """
-        WITH earlier AS (
-            SELECT EXISTS (
-                SELECT 1 FROM jobmonitor.outbox_messages
-                WHERE job_id = ANY(@job_id) AND (not_before <= now() OR attempts > 0)) AS waiting)
+        WITH earlier AS (SELECT jobmonitor.outbox_rows_waiting(@job_id) AS waiting)
         INSERT INTO jobmonitor.outbox_messages (
             broker, job_id, message_id, destination, message_type, content_type, body, headers, properties,
             conversation_id, correlation_id, initiator_id, request_id, source_address, response_address, fault_address,
