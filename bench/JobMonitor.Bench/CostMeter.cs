@@ -7,7 +7,8 @@ namespace JobMonitor.Bench;
 /// <summary>
 /// What a run costs the service, to say per job where the time goes: CPU of the process (the service runs in it),
 /// bytes allocated and GC pauses, Npgsql commands (each one round trip to PostgreSQL; a batch counts once), database
-/// transactions committed (pg_stat_database of the bench database), and messages the service sent to the broker.
+/// transactions committed (pg_stat_database of the bench database), messages the service sent to the broker, and the
+/// time the JIT compiler spent (a fresh process compiles and recompiles its hot code for its first half minute or so).
 /// </summary>
 public sealed class CostMeter : ISendObserver, IDisposable
 {
@@ -27,9 +28,10 @@ public sealed class CostMeter : ISendObserver, IDisposable
         ActivitySource.AddActivityListener(_npgsql);
     }
 
-    public sealed record Snapshot(TimeSpan Cpu, long Allocated, TimeSpan GcPause, long Commands, long Sends, long Transactions);
+    public sealed record Snapshot(TimeSpan Cpu, long Allocated, TimeSpan GcPause, long Commands, long Sends, long Transactions, TimeSpan Jit);
 
-    public sealed record PerJob(double CpuMs, double AllocatedKb, double GcPauseMs, double DbRoundTrips, double DbTransactions, double BrokerSends);
+    public sealed record PerJob(
+        double CpuMs, double AllocatedKb, double GcPauseMs, double DbRoundTrips, double DbTransactions, double BrokerSends, double JitMs);
 
     public async Task<Snapshot> ReadAsync(NpgsqlDataSource database)
     {
@@ -38,7 +40,7 @@ public sealed class CostMeter : ISendObserver, IDisposable
         var transactions = (long)(await command.ExecuteScalarAsync())!;
         using var process = Process.GetCurrentProcess();
         return new Snapshot(process.TotalProcessorTime, GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(),
-            Interlocked.Read(ref _commands), Interlocked.Read(ref _sends), transactions);
+            Interlocked.Read(ref _commands), Interlocked.Read(ref _sends), transactions, System.Runtime.JitInfo.GetCompilationTime());
     }
 
     public static PerJob Per(Snapshot before, Snapshot after, int jobs) => new(
@@ -47,7 +49,8 @@ public sealed class CostMeter : ISendObserver, IDisposable
         (after.GcPause - before.GcPause).TotalMilliseconds / jobs,
         (double)(after.Commands - before.Commands) / jobs,
         (double)(after.Transactions - before.Transactions) / jobs,
-        (double)(after.Sends - before.Sends) / jobs);
+        (double)(after.Sends - before.Sends) / jobs,
+        (after.Jit - before.Jit).TotalMilliseconds / jobs);
 
     public void Dispose() => _npgsql.Dispose();
 

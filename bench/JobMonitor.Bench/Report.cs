@@ -80,6 +80,7 @@ public static class Report
                 dbRoundTrips = Round(cost.DbRoundTrips),
                 dbTransactions = Round(cost.DbTransactions),
                 brokerSends = Round(cost.BrokerSends),
+                jitMs = Round(cost.JitMs),
             } : null,
             floorMessagesPerSecond = Round(floor?.MessagesPerSecond),
             floorJobsPerSecond = Round(floorJobsPerSecond),
@@ -113,7 +114,8 @@ public static class Report
         Console.WriteLine($"thread pool {pool.ThreadsAtStart} -> {pool.ThreadsAtEnd} threads; a queued work item waited " +
             $"p50 {pool.WaitP50Ms:0.0} ms, max {pool.WaitMaxMs:0} ms ({pool.Samples} samples); process RSS peak {pool.RssPeakMb:0} MB");
         var cost = throughput.Cost;
-        Console.WriteLine($"per job     {cost.CpuMs:0.0} ms CPU of the process, {cost.AllocatedKb:0} KB allocated, {cost.GcPauseMs:0.0} ms GC pause, " +
+        Console.WriteLine($"per job     {cost.CpuMs:0.0} ms CPU of the process ({cost.JitMs:0.0} ms compiling code), {cost.AllocatedKb:0} KB allocated, " +
+            $"{cost.GcPauseMs:0.0} ms GC pause, " +
             $"{cost.DbRoundTrips:0.0} PostgreSQL round trips in {cost.DbTransactions:0.0} transactions, {cost.BrokerSends:0.0} messages sent to RabbitMQ");
         Console.WriteLine("consumers   (by total time: count, mean, max)");
         foreach (var (consumer, time) in throughput.Consumers.OrderByDescending(c => c.Value.Total))
