@@ -7,8 +7,8 @@ namespace JobMonitor.IntegrationTests.Messaging;
 
 /// <summary>
 /// The outbox's statements as the service runs them: prepared on a connection (Npgsql's auto-prepare), so PostgreSQL
-/// plan them once for any parameters and keep that plan. Such a plan must not scan the whole outbox for what an index
-/// finds at once.
+/// may plan them once for any parameters and keep that plan. Such a plan must not scan the whole outbox for what an
+/// index finds at once.
 /// </summary>
 public sealed class OutboxPlanTests
 {
