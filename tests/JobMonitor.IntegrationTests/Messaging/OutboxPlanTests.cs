@@ -20,7 +20,7 @@ public sealed class OutboxPlanTests
         """;
 
     [Fact]
-    public async Task A_write_finds_its_jobs_waiting_rows_without_scanning_a_backlog_that_grew_after_its_statement_was_planned()
+    public async Task A_prepared_write_finds_its_jobs_waiting_rows_without_scanning_the_backlog_behind_them()
     {
         await using var database = new MigratedDatabase();
         // One connection, preparing as the service's does: every write below runs on it.
