@@ -5,7 +5,9 @@ using JobMonitor.Service.Persistence;
 using JobMonitor.Service.Persistence.Outbox;
 using JobMonitor.Service.Retries;
 using JobMonitor.Service.Scheduling;
+using JobMonitor.Service.Telemetry;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace JobMonitor.Service;
 
@@ -51,6 +53,22 @@ public static class Messaging
             });
         });
         builder.AddOutbox();
+        builder.AddEndpointWatchdog(rabbit);
+    }
+
+    static void AddEndpointWatchdog(this IHostApplicationBuilder builder, string rabbit)
+    {
+        builder.Services.AddOptions<EndpointWatchdogOptions>()
+            .BindConfiguration(EndpointWatchdogOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.Grace > TimeSpan.Zero && o.StopTimeout > TimeSpan.Zero,
+                "Messaging:Watchdog:Interval, Grace and StopTimeout must be positive")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EndpointWatchdog>(
+            sp, new QueueReader(rabbit, "jobmonitor-endpoint-watchdog")));
+        // Registered after the bus: it stops watching before the bus stops its endpoints.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EndpointWatchdog>());
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<EndpointWatchdog>());
     }
 }
 

@@ -60,6 +60,10 @@ public static class JobMonitorTelemetry
     public static readonly Counter<long> MessagesRequeued = Meter.CreateCounter<long>(
         "jobmonitor.messages.requeued", description: "Messages returned to their queue after transient failures, by endpoint");
 
+    /// <summary>Receive endpoints the watchdog restarted because their queue had lost its consumer.</summary>
+    public static readonly Counter<long> EndpointsRestarted = Meter.CreateCounter<long>(
+        "jobmonitor.endpoints.restarted", description: "Receive endpoints restarted because their queue had no consumer while the broker answered, by endpoint");
+
     /// <summary>Messages moved to an _error queue: they fail for a reason a retry cannot cure.</summary>
     public static readonly Counter<long> MessagesPoisoned = Meter.CreateCounter<long>(
         "jobmonitor.messages.poison", description: "Messages moved to an _error queue, by endpoint and message type");

@@ -1,27 +1,24 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace JobMonitor.Service.Telemetry;
 
 /// <summary>
 /// Depth (messages ready, i.e. how far the consumers lag behind) and consumers of the service's RabbitMQ queues, read
-/// with a passive queue declare over AMQP: no management plugin needed, the same credentials as the bus. Each queue's
+/// by a <see cref="QueueReader"/>. Each queue's
 /// <c>_error</c> companion, where MassTransit moves the messages its consumers could not handle, is read as well.
 /// </summary>
 public sealed class QueueGauges : IAsyncDisposable
 {
-    readonly ConnectionFactory factory;
+    readonly QueueReader reader;
     readonly IReadOnlyList<string> queues;
     readonly CachedReading<IReadOnlyList<QueueReading>> readings;
-    IConnection? connection;
 
     public QueueGauges(IConfiguration configuration, IMeterFactory meters, TimeProvider time, IOptions<TelemetryOptions> options, ILogger<QueueGauges> logger)
     {
         var uri = configuration.GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set.");
-        factory = new ConnectionFactory { Uri = new Uri(uri), ClientProvidedName = "jobmonitor-queue-gauges" };
+        reader = new QueueReader(uri, "jobmonitor-queue-gauges");
         queues = [.. (options.Value.Queues.Count > 0 ? options.Value.Queues : TelemetryOptions.DefaultQueues)
             .SelectMany<string, string>(queue => [queue, queue + ErrorSuffix])];
         readings = new(Read, [], options.Value.GaugeCacheTime, time,
@@ -46,30 +43,15 @@ public sealed class QueueGauges : IAsyncDisposable
 
     async Task<List<QueueReading>> ReadAsync()
     {
-        connection ??= await factory.CreateConnectionAsync();
         var result = new List<QueueReading>();
         foreach (var queue in queues)
         {
-            // A passive declare of a missing queue closes its channel: one channel per queue.
-            await using var channel = await connection.CreateChannelAsync();
-            try
-            {
-                var ok = await channel.QueueDeclarePassiveAsync(queue);
-                result.Add(new QueueReading(queue, ok.MessageCount, ok.ConsumerCount));
-            }
-            catch (OperationInterruptedException)
-            {
-                // Not declared (yet): nothing to report for it.
-            }
+            // A queue not declared (yet), or another connection's own, has nothing to report.
+            if (await reader.ReadAsync(queue) is { Locked: false } reading)
+                result.Add(reading);
         }
         return result;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (connection is not null)
-            await connection.DisposeAsync();
-    }
-
-    sealed record QueueReading(string Queue, uint Ready, uint Consumers);
+    public ValueTask DisposeAsync() => reader.DisposeAsync();
 }
