@@ -19,9 +19,13 @@ public sealed class FaultBroker : IAsyncDisposable
     FaultBroker(HttpClient http, string name, Uri amqp)
     {
         this.http = http;
+        Name = name;
         escaped = Uri.EscapeDataString(name);
         Amqp = amqp;
     }
+
+    /// <summary>The vhost's name.</summary>
+    public string Name { get; }
 
     /// <summary>The AMQP URI of the vhost, for the service instances and the publisher.</summary>
     public Uri Amqp { get; }

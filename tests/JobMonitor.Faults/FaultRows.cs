@@ -45,6 +45,7 @@ public static partial class FaultRows
         ("every message delivered twice", DuplicateDeliveryAsync),
         ("SIGTERM of an instance running steps", RollingRestartAsync),
         ("two instances: command order, triggers", CommandOrderAsync),
+        ("consumers lost unheard", ConsumersLostUnheardAsync),
     ];
 
     /// <summary>Two instances share the load; one is killed with SIGKILL while it runs steps.</summary>
@@ -153,6 +154,22 @@ public static partial class FaultRows
             Reordered = await stage.Database.ScheduledOtherThanAsync(ids, runAt),
             TriggersLost = lost,
         };
+    }
+
+    /// <summary>
+    /// One instance under load; every consumer it has is taken away at the broker without its client hearing
+    /// (<see cref="FaultServers.CancelConsumersUnheardAsync"/>) while steps are in flight. Its receive endpoints
+    /// believe they consume; the broker delivers nothing. The instance must notice by itself and consume again.
+    /// </summary>
+    public static async Task<FaultFigures> ConsumersLostUnheardAsync(FaultServers servers)
+    {
+        await using var stage = await FaultStage.StartAsync(servers, "unheard", 1);
+        var ids = await stage.Load.CreateJobsAsync();
+        await Polling.WaitUntilAsync(async () => await stage.Database.OpenStepRunsAsync() >= InFlight, InFlightWithin, "steps in flight");
+        await servers.CancelConsumersUnheardAsync(stage.Broker.Name);
+        var clock = Stopwatch.StartNew();
+        var recovered = await stage.SecondsUntilFinalAsync(ids, clock, RecoverWithin);
+        return await stage.FiguresAsync("consumers lost unheard", ids, recovered);
     }
 
     // Publishes the load; returns once instance 0, the one the fault hits, runs enough steps.

@@ -36,6 +36,17 @@ public sealed record FaultServers(string PostgresAdmin, string PostgresCluster, 
         return new ServerOutage("RabbitMQ", () => RunAsync("rabbitmqctl", "-n", RabbitMqNode, "start_app"));
     }
 
+    /// <summary>
+    /// Takes every consumer of <paramref name="vhost"/> away at the broker without a word to its client: each consumer's
+    /// channel is told <c>basic.cancel</c> with <c>nowait</c>, as if the client had sent it, so the broker stops
+    /// delivering and answers nothing. The client's channels stay open and its consumers believe they are consuming:
+    /// what a receive endpoint looked like after a broker restart whose channel shutdown it never heard.
+    /// </summary>
+    public Task CancelConsumersUnheardAsync(string vhost) =>
+        RunAsync("rabbitmqctl", "-n", RabbitMqNode, "eval",
+            "[rabbit_channel:do(proplists:get_value(channel_pid, C), {'basic.cancel', proplists:get_value(consumer_tag, C), true})"
+            + $" || C <- rabbit_amqqueue:consumers_all(<<\"{vhost}\">>)].");
+
     /// <summary><c>pg_ctlcluster … stop -m fast</c>; disposing the outage starts the cluster again.</summary>
     public async Task<ServerOutage> StopPostgresAsync()
     {
