@@ -23,25 +23,24 @@ public sealed class EndpointWatchdog(
 {
     readonly ConcurrentDictionary<string, Watched> watched = new(StringComparer.Ordinal);
 
+    // AloneSince belongs to the watch loop; Restarting is read by the bus's endpoint events as well.
     sealed class Watched(IReceiveEndpoint endpoint)
     {
         public IReceiveEndpoint Endpoint { get; } = endpoint;
         public DateTimeOffset? AloneSince { get; set; }
-        public bool Restarting { get; set; }
+        public volatile bool Restarting;
     }
 
-    /// <summary>The queue of an endpoint's input address: its last path segment (the query says temporary or not).</summary>
-    public static string QueueOf(Uri inputAddress) => inputAddress.AbsolutePath[(inputAddress.AbsolutePath.LastIndexOf('/') + 1)..];
+    // The queue of an endpoint's input address: its last path segment (the query says temporary or not).
+    static string QueueOf(Uri inputAddress) => inputAddress.AbsolutePath[(inputAddress.AbsolutePath.LastIndexOf('/') + 1)..];
 
     public Task Ready(ReceiveEndpointReady ready)
     {
         if (IsBusEndpoint(ready.InputAddress))
             return Task.CompletedTask;
-        watched.AddOrUpdate(QueueOf(ready.InputAddress), _ => new Watched(ready.ReceiveEndpoint), (_, w) =>
-        {
-            w.AloneSince = null;
-            return w.Restarting ? w : new Watched(ready.ReceiveEndpoint);
-        });
+        // An endpoint the watchdog itself restarts stays as it is: the restart clears its time alone when it ends.
+        watched.AddOrUpdate(QueueOf(ready.InputAddress), _ => new Watched(ready.ReceiveEndpoint),
+            (_, w) => w.Restarting ? w : new Watched(ready.ReceiveEndpoint));
         return Task.CompletedTask;
     }
 
@@ -82,8 +81,8 @@ public sealed class EndpointWatchdog(
         }
     }
 
-    /// <summary>One look at every watched queue; returns the queues whose endpoint it restarted.</summary>
-    public async Task<IReadOnlyList<string>> WatchOnceAsync(CancellationToken cancellationToken)
+    // One look at every watched queue, and the restarts it calls for.
+    async Task WatchOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var due = new List<(string Queue, Watched Endpoint, TimeSpan Alone)>();
@@ -103,7 +102,7 @@ public sealed class EndpointWatchdog(
                 logger.LogDebug(e, "Endpoint watchdog could not ask the broker about {Queue}", queue);
                 foreach (var other in watched.Values)
                     other.AloneSince = null;
-                return [];
+                return;
             }
             // An exclusive queue that another connection holds: the bus's connection, alive, since the broker deletes
             // such a queue with its connection.
@@ -117,11 +116,10 @@ public sealed class EndpointWatchdog(
                 due.Add((queue, w, now - w.AloneSince.Value));
         }
         // Together: an endpoint's stop can wait on its dead channel for the broker's time-out.
-        var restarted = await Task.WhenAll(due.Select(d => RestartAsync(d.Queue, d.Endpoint, d.Alone, cancellationToken)));
-        return [.. due.Where((_, i) => restarted[i]).Select(d => d.Queue)];
+        await Task.WhenAll(due.Select(d => RestartAsync(d.Queue, d.Endpoint, d.Alone, cancellationToken)));
     }
 
-    async Task<bool> RestartAsync(string queue, Watched w, TimeSpan alone, CancellationToken cancellationToken)
+    async Task RestartAsync(string queue, Watched w, TimeSpan alone, CancellationToken cancellationToken)
     {
         logger.LogWarning("Queue {Queue} has had no consumer for {Alone} while the broker answers; restarting its receive endpoint", queue, alone);
         w.Restarting = true;
@@ -132,12 +130,10 @@ public sealed class EndpointWatchdog(
             await handle.Ready.WaitAsync(options.Value.StopTimeout, cancellationToken);
             JobMonitorTelemetry.EndpointsRestarted.Add(1, new KeyValuePair<string, object?>("endpoint", queue));
             logger.LogWarning("Receive endpoint of {Queue} restarted", queue);
-            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Receive endpoint of {Queue} could not be restarted; the watchdog tries again", queue);
-            return false;
         }
         finally
         {
