@@ -8,7 +8,7 @@ namespace JobMonitor.Service.Retries;
 /// <summary>
 /// Restarts a receive endpoint whose queue has had no consumer on the broker for <see cref="EndpointWatchdogOptions.Grace"/>
 /// while the broker answers. MassTransit restarts an endpoint when it hears that its channel died; after a broker
-/// restart it was seen not to hear it (the client's shutdown of the old connection stalled), and then it reconnected,
+/// restart it was seen not to hear it (no channel shutdown reached it), and then it reconnected,
 /// published again, and consumed nothing for good. The watchdog asks the broker itself, on a connection of its own, how
 /// many consumers each queue this instance consumes has (a passive declare). It judges nothing while the broker is
 /// away or an endpoint is stopped on purpose (shutdown, kill switch). With several instances on one queue it sees only
