@@ -161,16 +161,8 @@ public static partial class FaultRows
     /// (<see cref="FaultServers.CancelConsumersUnheardAsync"/>) while steps are in flight. Its receive endpoints
     /// believe they consume; the broker delivers nothing. The instance must notice by itself and consume again.
     /// </summary>
-    public static async Task<FaultFigures> ConsumersLostUnheardAsync(FaultServers servers)
-    {
-        await using var stage = await FaultStage.StartAsync(servers, "unheard", 1);
-        var ids = await stage.Load.CreateJobsAsync();
-        await Polling.WaitUntilAsync(async () => await stage.Database.OpenStepRunsAsync() >= InFlight, InFlightWithin, "steps in flight");
-        await servers.CancelConsumersUnheardAsync(stage.Broker.Name);
-        var clock = Stopwatch.StartNew();
-        var recovered = await stage.SecondsUntilFinalAsync(ids, clock, RecoverWithin);
-        return await stage.FiguresAsync("consumers lost unheard", ids, recovered);
-    }
+    public static Task<FaultFigures> ConsumersLostUnheardAsync(FaultServers servers) =>
+        UnderLoadAsync(servers, "unheard", "consumers lost unheard", stage => servers.CancelConsumersUnheardAsync(stage.Broker.Name));
 
     // Publishes the load; returns once instance 0, the one the fault hits, runs enough steps.
     static async Task<IReadOnlyList<Guid>> LoadUntilVictimBusyAsync(FaultStage stage)
@@ -181,17 +173,22 @@ public static partial class FaultRows
         return ids;
     }
 
-    static async Task<FaultFigures> OutageAsync(FaultServers servers, string row, Func<FaultServers, Task<ServerOutage>> stop, TimeSpan outage)
-    {
-        await using var stage = await FaultStage.StartAsync(servers, "outage", 1);
-        var ids = await stage.Load.CreateJobsAsync();
-        await Polling.WaitUntilAsync(async () => await stage.Database.OpenStepRunsAsync() >= InFlight, InFlightWithin, "steps in flight");
-        await using (var down = await stop(servers))
+    static Task<FaultFigures> OutageAsync(FaultServers servers, string row, Func<FaultServers, Task<ServerOutage>> stop, TimeSpan outage) =>
+        UnderLoadAsync(servers, "outage", row, async _ =>
         {
+            await using var down = await stop(servers);
             // The outage itself: a duration the row prescribes, not a wait for something.
             await Task.Delay(outage);
             await down.EndAsync();
-        }
+        });
+
+    // One instance under load: once enough steps are in flight, the fault; the clock starts when the fault ends.
+    static async Task<FaultFigures> UnderLoadAsync(FaultServers servers, string stageName, string row, Func<FaultStage, Task> fault)
+    {
+        await using var stage = await FaultStage.StartAsync(servers, stageName, 1);
+        var ids = await stage.Load.CreateJobsAsync();
+        await Polling.WaitUntilAsync(async () => await stage.Database.OpenStepRunsAsync() >= InFlight, InFlightWithin, "steps in flight");
+        await fault(stage);
         var clock = Stopwatch.StartNew();
         var recovered = await stage.SecondsUntilFinalAsync(ids, clock, RecoverWithin);
         return await stage.FiguresAsync(row, ids, recovered);
