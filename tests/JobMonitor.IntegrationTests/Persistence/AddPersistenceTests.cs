@@ -39,16 +39,25 @@ public sealed class AddPersistenceTests
     [InlineData("Host=db;Username=u", 64)]
     [InlineData("Host=db;Username=u;Max Auto Prepare=0", 0)]
     [InlineData("Host=db;Username=u;maxautoprepare=8", 8)]
-    public void Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise(string connectionString, int expected)
+    public void Statements_are_prepared_automatically_unless_the_connection_string_says_otherwise(string connectionString, int expected) =>
+        Assert.Equal(expected, PoolSettings(connectionString).MaxAutoPrepare);
+
+    [Theory]
+    [InlineData("Host=db;Username=u", true)]
+    [InlineData("Host=db;Username=u;No Reset On Close=false", false)]
+    [InlineData("Host=db;Username=u;noresetonclose=false", false)]
+    public void Connections_go_back_to_the_pool_without_a_reset_unless_the_connection_string_says_otherwise(string connectionString, bool expected) =>
+        Assert.Equal(expected, PoolSettings(connectionString).NoResetOnClose);
+
+    /// <summary>The settings of the data source the service would use with this connection string.</summary>
+    static NpgsqlConnectionStringBuilder PoolSettings(string connectionString)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
         builder.AddPersistence();
 
         using var provider = builder.Services.BuildServiceProvider();
-        var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
-
-        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
+        return new NpgsqlConnectionStringBuilder(provider.GetRequiredService<NpgsqlDataSource>().ConnectionString);
     }
 
     [Fact]

@@ -4,7 +4,8 @@ namespace JobMonitor.Service.Persistence.Outbox;
 
 /// <summary>
 /// The relay's LISTEN connection: a commit that wrote outbox rows notifies <see cref="OutboxTable.Channel" /> and wakes
-/// the relay at once. A lost connection is opened again on the next wait; meanwhile the wait is a plain poll.
+/// the relay at once. A lost connection is opened again on the next wait; meanwhile the wait is a plain poll. The pool
+/// does not reset connections (PersistenceExtensions), so the LISTEN is undone before this one goes back to it.
 /// </summary>
 public sealed class OutboxWakeUp(NpgsqlDataSource dataSource, ILogger logger) : IAsyncDisposable
 {
@@ -33,10 +34,22 @@ public sealed class OutboxWakeUp(NpgsqlDataSource dataSource, ILogger logger) : 
 
     public async ValueTask DisposeAsync()
     {
-        if (_connection is { } connection)
+        if (_connection is not { } connection)
+            return;
+        _connection = null;
+        try
         {
-            _connection = null;
-            await connection.DisposeAsync();
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var unlisten = new NpgsqlCommand($"UNLISTEN {OutboxTable.Channel}", connection);
+                await unlisten.ExecuteNonQueryAsync();
+            }
         }
+        catch (NpgsqlException e)
+        {
+            // The connection broke (the reason the relay lets it go, mostly): Npgsql does not pool a broken one.
+            logger.LogDebug(e, "Could not undo the outbox relay's LISTEN; the connection is dropped");
+        }
+        await connection.DisposeAsync();
     }
 }
