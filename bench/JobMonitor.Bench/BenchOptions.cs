@@ -4,6 +4,9 @@ namespace JobMonitor.Bench;
 public sealed record BenchOptions
 {
     public int Jobs { get; init; } = 2_000;
+
+    /// <summary>Jobs run end to end before anything is measured.</summary>
+    public int WarmUp { get; init; } = 20;
     public int Scheduled { get; init; } = 500;
     public TimeSpan Spread { get; init; } = TimeSpan.FromSeconds(30);
     public bool SkipFloor { get; init; }
@@ -42,6 +45,8 @@ public sealed record BenchOptions
         Usage: dotnet run -c Release --project bench/JobMonitor.Bench -- [options]
 
           --jobs N            jobs for the throughput run (default 2000; PRE/RUN/POST, one log op each, due now)
+          --warm-up N         jobs run end to end before anything is measured (default 20: past the first run's
+                              stall, while the JIT still compiles the hot code for ~30 s; some thousands: a warm process)
           --scheduled M       jobs for the lateness run (default 500)
           --spread SECONDS    the lateness run's scheduledAt spread (default 30)
           --skip-floor        skip the raw RabbitMQ + Npgsql floor
@@ -83,6 +88,7 @@ public sealed record BenchOptions
             {
                 "--help" or "-h" => null,
                 "--jobs" => options with { Jobs = PositiveInt(args, ++i) },
+                "--warm-up" => options with { WarmUp = PositiveInt(args, ++i) },
                 "--scheduled" => options with { Scheduled = PositiveInt(args, ++i) },
                 "--spread" => options with { Spread = TimeSpan.FromSeconds(PositiveInt(args, ++i)) },
                 "--skip-floor" => options with { SkipFloor = true },

@@ -39,8 +39,8 @@ Console.WriteLine($"starting the service (RabbitMQ {options.RabbitMq.Host}, vhos
 await using var host = await BenchHost.StartAsync(options with { RabbitMq = vhost.Amqp });
 await using var publisher = await RawPublisher.ConnectAsync(vhost.Amqp);
 
-var warmUp = await Throughput.WarmUpAsync(host, publisher);
-Console.WriteLine($"warm-up: {Throughput.WarmUpJobs} jobs end to end in {warmUp.TotalSeconds:0.00} s (the first run of a process stalls; see Throughput.WarmUpAsync)");
+var warmUp = await Throughput.WarmUpAsync(host, publisher, options.WarmUp);
+Console.WriteLine($"warm-up: {options.WarmUp} jobs end to end in {warmUp.TotalSeconds:0.00} s (the first run of a process stalls; see Throughput.WarmUpAsync)");
 
 Responsiveness.Result? idle = null;
 Throughput.Result? throughput = null;

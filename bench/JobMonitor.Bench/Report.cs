@@ -60,6 +60,7 @@ public static class Report
             parameters = new
             {
                 jobs = throughput?.Jobs,
+                warmUpJobs = options.WarmUp,
                 scheduled = options.SkipLateness ? (int?)null : options.Scheduled,
                 spreadSeconds = options.SkipLateness ? (double?)null : options.Spread.TotalSeconds,
                 floor = floor is not null,

@@ -13,18 +13,17 @@ public static class Throughput
         public double SagaEventsPerSecond => SagaMessages / Elapsed.TotalSeconds;
     }
 
-    public const int WarmUpJobs = 20;
-
     /// <summary>
-    /// A few jobs end to end before measuring: the first claim starts MassTransit's bus endpoint while the
-    /// consumers asking for it block their threads, a one-off stall of several seconds per process.
+    /// Jobs end to end before measuring: the first claim starts MassTransit's bus endpoint while the consumers asking
+    /// for it block their threads, a one-off stall of several seconds per process. A few are enough for that; the JIT
+    /// goes on compiling and recompiling the hot code for about half a minute of load, which some thousands cover.
     /// </summary>
-    public static async Task<TimeSpan> WarmUpAsync(BenchHost host, RawPublisher publisher)
+    public static async Task<TimeSpan> WarmUpAsync(BenchHost host, RawPublisher publisher, int jobs)
     {
-        var ids = Enumerable.Range(0, WarmUpJobs).Select(_ => Guid.NewGuid()).ToList();
+        var ids = Enumerable.Range(0, jobs).Select(_ => Guid.NewGuid()).ToList();
         var clock = Stopwatch.StartNew();
         await publisher.PublishAsync(CreateJobs.Exchange, "", [.. ids.Select(id => new RawMessage(CreateJobs.DueNow(id)))]);
-        await new JobsTable(host.Database).WaitAllFinishedAsync(ids, Timeout(WarmUpJobs));
+        await new JobsTable(host.Database).WaitAllFinishedAsync(ids, Timeout(jobs));
         return clock.Elapsed;
     }
 
