@@ -104,7 +104,6 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The scope of a job as recorded with a command posted for it (the job itself may be gone).</summary>
     /// <summary>Deletes the rows of commands posted before <paramref name="before" />; returns how many.</summary>
     public async Task<int> DeleteRequestedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
@@ -113,6 +112,7 @@ public sealed class CommandStatusStore(NpgsqlDataSource dataSource, TimeProvider
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The scope of a job as recorded with a command posted for it (the job itself may be gone).</summary>
     public async Task<(string Project, string Environment)?> ScopeOfJobAsync(Guid jobId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(ScopeSql);
