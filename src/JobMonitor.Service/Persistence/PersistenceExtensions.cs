@@ -22,7 +22,7 @@ public static class PersistenceExtensions
                 dataSource.ConnectionStringBuilder.MaxAutoPrepare = 64;
             // A connection going back to the pool is not reset (seven statements on its next use, ~13 times per job):
             // the service leaves no session state behind. Its one LISTEN is undone before the connection goes back
-            // (OutboxWakeUp); locks, settings and temporary tables are all transaction-scoped.
+            // (OutboxWakeUp), its advisory locks are transaction-scoped, and it sets no session setting.
             if (!Sets(connectionString, "No Reset On Close", "NoResetOnClose"))
                 dataSource.ConnectionStringBuilder.NoResetOnClose = true;
             return dataSource.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>()).Build();

@@ -41,7 +41,8 @@ public sealed class OutboxWakeUp(NpgsqlDataSource dataSource, ILogger logger) : 
         {
             if (connection.FullState == System.Data.ConnectionState.Open)
             {
-                await using var unlisten = new NpgsqlCommand($"UNLISTEN {OutboxTable.Channel}", connection);
+                // Short: a shutdown with the database unreachable must not wait the default 30 s for it.
+                await using var unlisten = new NpgsqlCommand($"UNLISTEN {OutboxTable.Channel}", connection) { CommandTimeout = 5 };
                 await unlisten.ExecuteNonQueryAsync();
             }
         }
