@@ -10,6 +10,9 @@ public sealed record BenchOptions
     public int Scheduled { get; init; } = 500;
     public TimeSpan Spread { get; init; } = TimeSpan.FromSeconds(30);
     public bool SkipFloor { get; init; }
+
+    /// <summary>The floor's work through MassTransit, with the contract's events, and both (<see cref="Bench.Ceilings"/>).</summary>
+    public bool Ceilings { get; init; }
     public bool SkipLateness { get; init; }
 
     /// <summary>Only the lateness run (e.g. --scheduled 10000 --spread 60): no throughput, floor or idle latency.</summary>
@@ -50,6 +53,8 @@ public sealed record BenchOptions
           --scheduled M       jobs for the lateness run (default 500)
           --spread SECONDS    the lateness run's scheduledAt spread (default 30)
           --skip-floor        skip the raw RabbitMQ + Npgsql floor
+          --ceilings          after the lateness run, the floor's work again through MassTransit, with the contract's
+                              events, and both, each against the floor run again before and after them
           --skip-lateness     skip the lateness run
           --skip-throughput   only the lateness run (with --scheduled 10000 --spread 60: 10,000 jobs due in a minute)
           --list-1m           instead: the job list benchmark on 1,000,000 jobs loaded with COPY (no broker needed);
@@ -92,6 +97,7 @@ public sealed record BenchOptions
                 "--scheduled" => options with { Scheduled = PositiveInt(args, ++i) },
                 "--spread" => options with { Spread = TimeSpan.FromSeconds(PositiveInt(args, ++i)) },
                 "--skip-floor" => options with { SkipFloor = true },
+                "--ceilings" => options with { Ceilings = true },
                 "--skip-lateness" => options with { SkipLateness = true },
                 "--skip-throughput" => options with { SkipThroughput = true },
                 "--list-1m" => options with { ListJobs = 1_000_000 },
@@ -109,7 +115,9 @@ public sealed record BenchOptions
             if (options is null)
                 return null;
         }
-        return options;
+        return options.Ceilings && (options.SkipFloor || options.SkipThroughput)
+            ? throw new ArgumentException("--ceilings runs the floor's work of the throughput run: not with --skip-floor or --skip-throughput.")
+            : options;
     }
 
     static string Value(IReadOnlyList<string> args, int i) =>

@@ -45,6 +45,7 @@ Console.WriteLine($"warm-up: {options.WarmUp} jobs end to end in {warmUp.TotalSe
 Responsiveness.Result? idle = null;
 Throughput.Result? throughput = null;
 Floor.Result? floor = null;
+FloorWork? floorWork = null;
 if (!options.SkipThroughput)
 {
     Console.WriteLine($"idle: {Responsiveness.Jobs} creates one at a time, create -> PRE started...");
@@ -53,10 +54,9 @@ if (!options.SkipThroughput)
     throughput = await Throughput.RunAsync(host, publisher, options.Jobs);
     if (!options.SkipFloor)
     {
-        var messages = (long)throughput.Jobs * Floor.MessagesPerJob;
-        Console.WriteLine($"floor: {messages} messages, raw RabbitMQ.Client + Npgsql...");
-        var payload = await new JobsTable(host.Database).SampleDataAsync(throughput.JobIds[0]);
-        floor = await Floor.RunAsync(host.ConnectionString, publisher, throughput.JobIds, payload, messages);
+        floorWork = await FloorWork.PrepareAsync(host, throughput.JobIds);
+        Console.WriteLine($"floor: {floorWork.Messages} messages, raw RabbitMQ.Client + Npgsql...");
+        floor = await Floor.RunAsync(floorWork, publisher, 0);
     }
 }
 
@@ -67,5 +67,8 @@ if (!options.SkipLateness)
     lateness = await Lateness.RunAsync(host, publisher, options.Scheduled, options.Spread);
 }
 
-Report.Print(options, warmUp, idle, throughput, floor, lateness, host.Logs.Counts);
+// After the lateness run: their updates (three times the floor's) and the vacuum after them would run into it.
+var ceilings = options.Ceilings && floorWork is not null ? await Ceilings.RunAsync(floorWork, vhost.Amqp, publisher) : null;
+
+Report.Print(options, warmUp, idle, throughput, floor, ceilings, lateness, host.Logs.Counts);
 return 0;

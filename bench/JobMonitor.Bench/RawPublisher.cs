@@ -38,10 +38,11 @@ public sealed class RawPublisher(IConnection connection) : IAsyncDisposable
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = Guid.NewGuid().ToString(),
             CorrelationId = message.CorrelationId,
+            Type = message.Type,
         };
         await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, message.Body);
     }
 }
 
-/// <summary>A body and, for the floor, the row it updates.</summary>
-public sealed record RawMessage(byte[] Body, string? CorrelationId = null);
+/// <summary>A body and, for the floor, the row it updates and how many events it publishes.</summary>
+public sealed record RawMessage(byte[] Body, string? CorrelationId = null, string? Type = null);

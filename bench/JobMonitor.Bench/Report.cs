@@ -18,7 +18,7 @@ public static class Report
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Print(BenchOptions options, TimeSpan warmUp, Responsiveness.Result? idle, Throughput.Result? throughput,
-        Floor.Result? floor, Lateness.Result? lateness, IReadOnlyDictionary<string, long> serviceLogs)
+        Floor.Result? floor, Ceilings? ceilings, Lateness.Result? lateness, IReadOnlyDictionary<string, long> serviceLogs)
     {
         // Issue 11's ratio: jobs/s against the floor's jobs/s, a job being at least Floor.MessagesPerJob durable transitions.
         var floorJobsPerSecond = floor is null ? (double?)null : floor.MessagesPerSecond / Floor.MessagesPerJob;
@@ -37,6 +37,14 @@ public static class Report
             Console.WriteLine($"floor       {floor.Messages} messages in {floor.Elapsed.TotalSeconds:0.00} s: " +
                 $"{floor.MessagesPerSecond:0.0} msgs/s = {floorJobsPerSecond:0.0} jobs/s at {Floor.MessagesPerJob} per job; " +
                 $"ratio jobs/s / floor jobs/s {ratio:0.00} (goal >= {GoalRatio})");
+        if (ceilings is not null)
+        {
+            Console.WriteLine($"ceilings    against the floor run again before and after them: {ceilings.RawBefore.MessagesPerSecond:0.0} " +
+                $"and {ceilings.RawAfter.MessagesPerSecond:0.0} msgs/s");
+            foreach (var (_, what, messagesPerSecond, ofFloor) in ceilings.Rows)
+                Console.WriteLine($"  {what,-45} {messagesPerSecond,7:0.0} msgs/s = {messagesPerSecond / Floor.MessagesPerJob,6:0.0} jobs/s, " +
+                    $"{ofFloor:0.00} of the floor");
+        }
         if (lateness is not null)
             Console.WriteLine($"lateness    {lateness.Jobs} jobs over {options.Spread.TotalSeconds:0} s: p50 {lateness.P50:0.0} ms, " +
                 $"p99 {lateness.P99:0.0} ms, max {lateness.Max:0.0} ms, {lateness.Early} early (goal p99 <= {p99Goal} ms, 0 early); " +
@@ -85,7 +93,17 @@ public static class Report
             } : null,
             floorMessagesPerSecond = Round(floor?.MessagesPerSecond),
             floorJobsPerSecond = Round(floorJobsPerSecond),
-            ratio = ratio is { } r ? Math.Round(r, 3) : (double?)null,
+            ratio = Round3(ratio),
+            // Each ceiling against the floor around it: the ratio nothing built on that much of the stack could pass.
+            ceilings = ceilings is null ? null : new
+            {
+                floorMessagesPerSecond = Round(ceilings.FloorMessagesPerSecond),
+                rows = ceilings.Rows.ToDictionary(c => c.Name, c => new
+                {
+                    messagesPerSecond = Round(c.MessagesPerSecond),
+                    ratio = Round3(c.OfFloor),
+                }),
+            },
             latenessMs = lateness is null ? null : new { p50 = Round(lateness.P50), p99 = Round(lateness.P99), max = Round(lateness.Max) },
             early = lateness?.Early,
             stranded = lateness?.Stranded,
@@ -129,6 +147,8 @@ public static class Report
         && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture, out var load)
             ? load
             : null;
+
+    static double? Round3(double? value) => value is { } v ? Math.Round(v, 3) : null;
 
     static double? Round(double? value) => value is { } v && !double.IsNaN(v) ? Math.Round(v, 1) : null;
 
