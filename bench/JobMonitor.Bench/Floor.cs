@@ -44,7 +44,7 @@ public static class Floor
         await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
         await channel.QueuePurgeAsync(Queue);
         await channel.BasicQosAsync(0, Prefetch, global: false);
-        await using var events = await RawEvents.OpenAsync(publisher.Connection);
+        await using var events = eventsPerJob > 0 ? await RawEvents.OpenAsync(publisher.Connection) : null;
 
         long acked = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,7 +58,8 @@ public static class Floor
                 command.Parameters.Add(new NpgsqlParameter<string>("payload", Encoding.UTF8.GetString(delivery.Body.Span)));
                 await command.ExecuteNonQueryAsync();
             }
-            await events.PublishAsync(row, int.Parse(delivery.BasicProperties.Type!, CultureInfo.InvariantCulture));
+            if (events is not null)
+                await events.PublishAsync(row, int.Parse(delivery.BasicProperties.Type!, CultureInfo.InvariantCulture));
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
             if (Interlocked.Increment(ref acked) == messages)
                 done.TrySetResult();
