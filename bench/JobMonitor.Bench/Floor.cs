@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Npgsql;
 using RabbitMQ.Client;
@@ -59,19 +58,19 @@ public static class Floor
                 await command.ExecuteNonQueryAsync();
             }
             if (events is not null)
-                await events.PublishAsync(row, int.Parse(delivery.BasicProperties.Type!, CultureInfo.InvariantCulture));
+                await events.PublishAsync(row, (int)delivery.BasicProperties.Headers![RawMessage.EventsHeader]!);
             await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false);
             if (Interlocked.Increment(ref acked) == messages)
                 done.TrySetResult();
         };
         var tag = await channel.BasicConsumeAsync(Queue, autoAck: false, consumer);
 
-        // Spread over the rows as the saga's events spread over its jobs; the message type carries its events.
+        // Spread over the rows as the saga's events spread over its jobs; a header carries the message's events.
         var body = Encoding.UTF8.GetBytes(work.Payload);
         var clock = Stopwatch.StartNew();
         await publisher.PublishAsync("", Queue, [.. Enumerable.Range(0, (int)messages)
             .Select(i => new RawMessage(body, rowIds[i % rowIds.Count].ToString(),
-                EventsOf(i / rowIds.Count, eventsPerJob).ToString(CultureInfo.InvariantCulture)))]);
+                events is null ? null : EventsOf(i / rowIds.Count, eventsPerJob)))]);
         await done.Task.WaitAsync(Throughput.Timeout((int)messages));
         var elapsed = clock.Elapsed;
         await channel.BasicCancelAsync(tag);

@@ -56,7 +56,8 @@ public static class MassTransitFloor
         await bus.StartAsync();
         try
         {
-            var data = JsonDocument.Parse(work.Payload).RootElement;
+            using var document = JsonDocument.Parse(work.Payload);
+            var data = document.RootElement;
             var queue = await bus.GetSendEndpoint(new Uri($"queue:{Queue}"));
             var clock = Stopwatch.StartNew();
             // As many sends awaiting their confirm at once as the raw floor's publishers keep in flight.

@@ -38,11 +38,14 @@ public sealed class RawPublisher(IConnection connection) : IAsyncDisposable
             DeliveryMode = DeliveryModes.Persistent,
             MessageId = Guid.NewGuid().ToString(),
             CorrelationId = message.CorrelationId,
-            Type = message.Type,
+            Headers = message.Events is { } events ? new Dictionary<string, object?> { [RawMessage.EventsHeader] = events } : null,
         };
         await channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, message.Body);
     }
 }
 
-/// <summary>A body and, for the floor, the row it updates and how many events it publishes.</summary>
-public sealed record RawMessage(byte[] Body, string? CorrelationId = null, string? Type = null);
+/// <summary>A body and, for the floor, the row it updates and how many events it publishes (a header).</summary>
+public sealed record RawMessage(byte[] Body, string? CorrelationId = null, int? Events = null)
+{
+    public const string EventsHeader = "floor-events";
+}
